@@ -1,0 +1,47 @@
+import type { Domain } from './domains.js';
+
+/**
+ * MQTT topic scheme devices publish on:
+ *   ioc/{domain}/{siteId}/{deviceId}/telemetry   measurements (every domain)
+ *   ioc/traffic/{siteId}/{deviceId}/event        AI camera detections
+ * Ingest subscribes with the wildcards below.
+ */
+export const MQTT_TOPIC_PREFIX = 'ioc';
+export const MQTT_SUBSCRIPTIONS = ['ioc/+/+/+/telemetry', 'ioc/+/+/+/event'] as const;
+
+export type MqttChannel = 'telemetry' | 'event';
+
+export function deviceTopic(domain: Domain, siteId: string, deviceId: string, channel: MqttChannel): string {
+  return `${MQTT_TOPIC_PREFIX}/${domain}/${siteId}/${deviceId}/${channel}`;
+}
+
+export interface ParsedDeviceTopic {
+  domain: string;
+  siteId: string;
+  deviceId: string;
+  channel: MqttChannel;
+}
+
+/** Splits a device topic; null when the topic does not follow the scheme. */
+export function parseDeviceTopic(topic: string): ParsedDeviceTopic | null {
+  const parts = topic.split('/');
+  if (parts.length !== 5 || parts[0] !== MQTT_TOPIC_PREFIX) return null;
+  const channel = parts[4];
+  if (channel !== 'telemetry' && channel !== 'event') return null;
+  return { domain: parts[1], siteId: parts[2], deviceId: parts[3], channel };
+}
+
+/**
+ * Bus topics (Kafka topic names; the in-process bus uses the same names). Keys:
+ * telemetry and camera events by device id (per-device order), alerts by alert key (one open
+ * alert per rule and device), rules by rule-set id (compacted: the latest set wins).
+ */
+export const BUS_TOPICS = {
+  telemetry: 'ioc.telemetry',
+  cameraEvents: 'ioc.camera-events',
+  alerts: 'ioc.alerts',
+  rules: 'ioc.rules',
+  deadLetter: 'ioc.deadletter',
+  audit: 'ioc.audit',
+} as const;
+export type BusTopicName = (typeof BUS_TOPICS)[keyof typeof BUS_TOPICS];

@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import type { Alert } from '../../contracts/src/index.js';
+import type { Bus, Subscription } from '../../platform/src/bus/index.js';
+import type { Logger } from '../../platform/src/logger.js';
+import { AlertActions } from './alerts/alert-actions.js';
+import { AlertStore, type AlertStoreOptions } from './alerts/alert-store.js';
+import type { AuditLog } from './audit/audit-log.js';
+import { LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle.js';
+import { generatePassword } from './auth/password.js';
+import { SessionTokens, generateTokenSecret } from './auth/tokens.js';
+import { UserStore, type NewUser } from './auth/users.js';
+import { followBus } from './feeds.js';
+import { authenticate } from './http/auth.js';
+import { registerErrorHandling } from './http/error-handling.js';
+import { alertRoutes } from './http/routes/alert-routes.js';
+import { auditRoutes } from './http/routes/audit-routes.js';
+import { opsRoutes } from './http/routes/ops-routes.js';
+import { loginRoute, userRoutes } from './http/routes/session-routes.js';
+import { ruleRoutes } from './http/routes/rule-routes.js';
+import { stationRoutes } from './http/routes/station-routes.js';
+import { registerStaticAssets } from './http/static-assets.js';
+import { createDashboardMetrics } from './metrics.js';
+import { RuleSets } from './rules/rule-sets.js';
+import { StationStore } from './stations/station-store.js';
+import { LiveServer, type LiveServerOptions } from './ws/live-server.js';
+
+export interface DashboardOptions {
+  bus: Bus;
+  logger: Logger;
+  /** The dashboard registers its metrics here and serves the whole registry on /metrics. */
+  registry: Registry;
+  /** Records acknowledgements, rule changes and logins; the caller opens and closes it. */
+  auditLog: AuditLog;
+  users: {
+    /** Password of the first admin, `admin`. When absent one is generated: see `generatedAdminPassword`. */
+    adminPassword?: string;
+    /** More users to create at start (IOC_USERS). */
+    seed?: NewUser[];
+  };
+  /** HMAC key for session tokens. When absent one is generated: sessions then end at restart and work on this replica only. */
+  tokenSecret?: string;
+  tokenTtlMs?: number;
+  /** Names this instance's consumer groups; must be new at each start (see feeds.ts). */
+  instanceId?: string;
+  /** Trust X-Forwarded-For (behind a reverse proxy), so login throttling sees the user's address. */
+  trustProxy?: boolean;
+  now?: () => number;
+  alertStore?: Partial<AlertStoreOptions>;
+  loginThrottle?: Partial<LoginThrottleOptions>;
+  live?: Pick<LiveServerOptions, 'stationFlushMs' | 'heartbeatMs' | 'stationBufferLimit' | 'maxBufferedBytes'>;
+}
+
+export interface Dashboard {
+  app: FastifyInstance;
+  /** Set when no admin password was given: the launcher shows it once, then it is gone. */
+  generatedAdminPassword?: string;
+  /** Resolves once the bus consumers run (when /readyz turns 200); rejects if they cannot start. */
+  whenReady(): Promise<void>;
+  listen(port: number, host?: string): Promise<{ port: number; url: string }>;
+  /** Stops consuming, closes live connections and the HTTP server. The bus and audit log stay open: their owner closes them. */
+  close(): Promise<void>;
+}
+
+const PUBLIC_FOLDER = fileURLToPath(new URL('../public/', import.meta.url));
+const TWELVE_HOURS = 12 * 60 * 60_000;
+
+/** Security headers for every response: the page runs only its own scripts and cannot be framed. */
+const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+/** Builds the operations-centre dashboard: HTTP API, live WebSocket and page, fed from the bus. */
+export async function createDashboard(options: DashboardOptions): Promise<Dashboard> {
+  const now = options.now ?? Date.now;
+  const logger = options.logger;
+  const metrics = createDashboardMetrics(options.registry);
+  const instanceId = options.instanceId ?? `${hostname()}-${randomUUID().slice(0, 8)}`;
+
+  const users = new UserStore();
+  const adminPassword = options.users.adminPassword ?? generatePassword();
+  const generatedAdminPassword = options.users.adminPassword === undefined ? adminPassword : undefined;
+  await users.add({ username: 'admin', role: 'admin', password: adminPassword }, { replace: true });
+  for (const user of options.users.seed ?? []) await users.add(user, { replace: true });
+  if (options.tokenSecret === undefined) logger.warn('IOC_TOKEN_SECRET is not set: sessions end when this process stops and work on this replica only');
+  const tokens = new SessionTokens({ secret: options.tokenSecret ?? generateTokenSecret(), ttlMs: options.tokenTtlMs ?? TWELVE_HOURS, now });
+
+  const alerts = new AlertStore(options.alertStore);
+  const stations = new StationStore();
+  // Fastify types its logger with the pino version it bundles; ours is the same API.
+  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 64 * 1024, trustProxy: options.trustProxy ?? false });
+  const live = new LiveServer(app.server, {
+    ...options.live,
+    tokens,
+    logger,
+    metrics,
+    now,
+    snapshot: () => ({ alerts: alerts.list('unresolved', now()), stations: stations.list() }),
+    station: (siteId) => stations.get(siteId),
+  });
+  const applyAlert = (snapshot: Alert) => {
+    const changed = alerts.apply(snapshot, now());
+    if (changed) live.pushAlert(changed);
+  };
+  const actions = new AlertActions({ alerts, bus: options.bus, auditLog: options.auditLog, apply: applyAlert, now });
+  const ruleSets = new RuleSets({ bus: options.bus, auditLog: options.auditLog, now });
+
+  app.addHook('onSend', async (_request, reply) => {
+    reply.headers(SECURITY_HEADERS);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpRequests.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  registerErrorHandling(app);
+
+  let ready = false;
+  const sessionDeps = { users, tokens, throttle: new LoginThrottle(options.loginThrottle), auditLog: options.auditLog, metrics, now };
+  opsRoutes(app, { registry: options.registry, isReady: () => ready });
+  await registerStaticAssets(app, PUBLIC_FOLDER);
+  loginRoute(app, sessionDeps);
+  await app.register(async (api) => {
+    // Declared up front (null until `authenticate` sets it) so every request object keeps one shape.
+    api.decorateRequest('session', null as never);
+    api.addHook('onRequest', authenticate(tokens));
+    userRoutes(api, sessionDeps);
+    alertRoutes(api, { alerts, actions, now });
+    stationRoutes(api, { stations });
+    auditRoutes(api, { auditLog: options.auditLog });
+    ruleRoutes(api, { ruleSets });
+  });
+
+  const subscriptions: Promise<Subscription[]> = followBus(options.bus, instanceId, {
+    alert: applyAlert,
+    reading: (reading) => {
+      const station = stations.apply(reading);
+      if (station) live.stationChanged(station.siteId);
+    },
+    ruleSet: (ruleSet) => ruleSets.apply(ruleSet),
+  });
+  subscriptions.then(
+    () => {
+      ready = true;
+      logger.info({ instanceId }, 'dashboard follows ioc.alerts and ioc.telemetry');
+    },
+    (error: unknown) => logger.error({ err: error }, 'dashboard could not subscribe to the bus; /readyz stays 503'),
+  );
+
+  return {
+    app,
+    generatedAdminPassword,
+    whenReady: async () => {
+      await subscriptions;
+    },
+    async listen(port, host = '127.0.0.1') {
+      await app.listen({ port, host });
+      const address = app.server.address();
+      const bound = typeof address === 'object' && address ? address.port : port;
+      return { port: bound, url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}` };
+    },
+    async close() {
+      await Promise.all((await subscriptions.catch(() => [])).map((subscription) => subscription.stop()));
+      await live.close();
+      await app.close();
+    },
+  };
+}

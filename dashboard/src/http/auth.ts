@@ -1,0 +1,28 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { iocError } from '../../../platform/src/errors.js';
+import { PERMISSIONS, allows, type Permission } from '../auth/roles.js';
+import type { Session, SessionTokens } from '../auth/tokens.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by `authenticate` on every authenticated route. */
+    session: Session;
+  }
+}
+
+/** onRequest hook: accepts `Authorization: Bearer <token>` and nothing else. */
+export function authenticate(tokens: SessionTokens) {
+  return async (request: FastifyRequest) => {
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer (\S+)$/i.exec(header);
+    if (!match) throw iocError('IOC_UNAUTHENTICATED');
+    request.session = tokens.verify(match[1]);
+  };
+}
+
+/** preHandler: refuses (403) a logged-in user whose role lacks the permission. */
+export function requirePermission(permission: Permission) {
+  return async (request: FastifyRequest, _reply: FastifyReply) => {
+    if (!allows(request.session.role, permission)) throw iocError('IOC_FORBIDDEN', [request.session.role, PERMISSIONS[permission].join(', ')]);
+  };
+}

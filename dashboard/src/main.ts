@@ -1,0 +1,50 @@
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { BusConfigSchema, createBus } from '../../platform/src/bus/index.js';
+import { loadConfig } from '../../platform/src/config.js';
+import { iocError } from '../../platform/src/errors.js';
+import { createLogger } from '../../platform/src/logger.js';
+import { AuditLog } from './audit/audit-log.js';
+import { DashboardConfigSchema } from './config.js';
+import { createDashboard } from './dashboard.js';
+import { handleCommandLine } from '../../platform/src/help.js';
+import { USAGE } from './usage.js';
+
+/** Runs the dashboard alone, following the bus (Kafka when KAFKA_BROKERS is set). */
+handleCommandLine(process.argv, USAGE);
+const config = loadConfig(DashboardConfigSchema);
+const logger = createLogger('dashboard');
+const bus = await createBus(loadConfig(BusConfigSchema), logger);
+const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+const auditLog = await AuditLog.open({ path: config.AUDIT_LOG_PATH, bus, logger });
+const dashboard = await createDashboard({
+  bus,
+  logger,
+  registry,
+  auditLog,
+  users: { adminPassword: config.IOC_ADMIN_PASSWORD, seed: config.IOC_USERS },
+  tokenSecret: config.IOC_TOKEN_SECRET,
+  trustProxy: config.TRUST_PROXY,
+});
+
+try {
+  const { url } = await dashboard.listen(config.PORT, config.HOST);
+  logger.info({ url }, 'dashboard listening');
+} catch (error) {
+  throw (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? iocError('IOC_PORT_IN_USE', [String(config.PORT), 'PORT']) : error;
+}
+if (dashboard.generatedAdminPassword) {
+  // Printed once, outside the structured logs, so it is not shipped to log storage.
+  process.stdout.write(`\nIOC_ADMIN_PASSWORD is not set. Log in as "admin" with this password (shown only now): ${dashboard.generatedAdminPassword}\n\n`);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    logger.info({ signal }, 'dashboard stopping');
+    void dashboard
+      .close()
+      .then(() => auditLog.close())
+      .then(() => bus.close())
+      .then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,18 @@
+/** `npm run start:dashboard -- --help`. */
+export const USAGE = `Usage: npm run start:dashboard [-- --help]
+
+Dashboard: the operations centre's live alerts, acknowledgement and rule-set API, WebSocket
+/ws and web page, following ioc.alerts, ioc.telemetry and ioc.rules.
+Configuration comes from environment variables:
+
+  PORT=8080, HOST=0.0.0.0   where it listens (also /healthz /readyz /metrics)
+  IOC_ADMIN_PASSWORD        the admin's password; generated and printed once when unset
+  IOC_TOKEN_SECRET          session-token key shared by replicas (>= 32 characters)
+  IOC_USERS                 users to create: JSON [{"username","password","role"}]
+  AUDIT_LOG_PATH=.data/audit.ndjson
+  TRUST_PROXY=false
+  KAFKA_BROKERS             Kafka brokers host:port,... (in-process bus when unset)
+  KAFKA_TOPIC_PREFIX, KAFKA_CLIENT_ID, KAFKA_SSL, KAFKA_SASL_MECHANISM/USERNAME/PASSWORD,
+  KAFKA_REPLICATION_FACTOR=1, KAFKA_TELEMETRY_PARTITIONS=12
+  LOG_LEVEL=info            pino level of the JSON logs on stdout
+`;

@@ -1,0 +1,103 @@
+import { readFile } from 'node:fs/promises';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditEntrySchema, BUS_TOPICS } from '../../contracts/src/index.js';
+import { launchChromium } from './support/chromium.js';
+import { makeAlert, makeReading } from './support/fixtures.js';
+import { OPERATOR, startTestDashboard, type TestDashboard } from './support/test-dashboard.js';
+
+let browser: Browser;
+let test: TestDashboard;
+beforeAll(async () => {
+  browser = await launchChromium();
+  test = await startTestDashboard({ live: { stationFlushMs: 100 } });
+});
+afterAll(async () => {
+  await browser?.close();
+  await test?.close();
+});
+
+describe('dashboard page in Chromium', () => {
+  it('logs in, shows a pushed alert, acknowledges it with a comment and records who did it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const pageErrors: string[] = [];
+    const failedRequests: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('response', (response) => {
+      if (response.status() >= 400) failedRequests.push(`${response.status()} ${new URL(response.url()).pathname}`);
+    });
+    await page.goto(test.url);
+
+    await page.fill('input[name=username]', OPERATOR.username);
+    await page.fill('input[name=password]', 'wrong password');
+    await page.click('#login-form button[type=submit]');
+    await expect.poll(() => page.textContent('#login-error')).toContain('Wrong username or password');
+
+    await page.fill('input[name=password]', OPERATOR.password);
+    await page.click('#login-form button[type=submit]');
+    await page.waitForSelector('.connection[data-state=live]');
+    expect(await page.textContent('#user-name')).toBe(OPERATOR.username);
+
+    // Device-provided text is shown as text, never run as markup.
+    const alert = makeAlert({
+      deviceId: 'browser-1',
+      severity: 'critical',
+      message: { vi: 'PM2.5 vượt ngưỡng <img src=x onerror="window.pwned=1">', en: 'PM2.5 above the limit' },
+    });
+    await test.bus.publish(BUS_TOPICS.alerts, [{ key: alert.key, value: alert }]);
+    await test.bus.publish(BUS_TOPICS.telemetry, [{ key: 'hk-air-01', value: makeReading({ metrics: { pm25: 182.4 } }) }]);
+    const card = page.locator(`[data-alert-id="${alert.id}"]`);
+    await card.waitFor();
+    expect(await card.getAttribute('class')).toContain('sev-critical');
+    expect(await card.getAttribute('data-state')).toBe('open');
+    expect(await card.locator('.message-vi').textContent()).toBe(alert.message.vi);
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    await expect.poll(() => page.textContent('#count-open')).toBe('1');
+    await page.locator('[data-site-id="HN-AIR-HK01"]').waitFor();
+    expect(await page.textContent('[data-site-id="HN-AIR-HK01"]')).toContain('182,4');
+
+    await card.locator('[data-action=acknowledge]').click();
+    await page.locator('#action-dialog').waitFor();
+    await page.click('#action-confirm');
+    expect(await page.textContent('#action-error')).toContain('comment is required');
+    await page.fill('#action-form textarea[name=comment]', 'Đã cử đội kiểm tra trạm Hoàn Kiếm');
+    await page.click('#action-confirm');
+
+    await expect.poll(() => card.getAttribute('data-state')).toBe('acknowledged');
+    expect(await card.textContent()).toContain('Đã cử đội kiểm tra trạm Hoàn Kiếm');
+    expect(await page.textContent('#count-open')).toBe('0');
+    expect(await card.locator('[data-action=acknowledge]').count()).toBe(0);
+
+    const entries = (await readFile(test.auditPath, 'utf8')).trim().split('\n').map((line) => AuditEntrySchema.parse(JSON.parse(line)));
+    const acknowledgement = entries.find((entry) => entry.action === 'alert.acknowledge');
+    expect(acknowledgement).toMatchObject({ actor: OPERATOR.username, role: 'operator', target: alert.id, comment: 'Đã cử đội kiểm tra trạm Hoàn Kiếm' });
+    expect(pageErrors).toEqual([]);
+    expect(failedRequests).toEqual(['401 /api/login']);
+  });
+});
+
+describe('reconnecting', () => {
+  it('shows the connection lost, reconnects to a restarted dashboard and takes its fresh snapshot', async () => {
+    const first = await startTestDashboard();
+    const page = await browser.newPage();
+    await page.goto(first.url);
+    await page.fill('input[name=username]', OPERATOR.username);
+    await page.fill('input[name=password]', OPERATOR.password);
+    await page.click('#login-form button[type=submit]');
+    await page.waitForSelector('.connection[data-state=live]');
+
+    await first.close();
+    await page.waitForSelector('.connection[data-state=offline]');
+
+    const alert = makeAlert({ deviceId: 'after-restart' });
+    const second = await startTestDashboard({}, first.port);
+    try {
+      await second.bus.publish(BUS_TOPICS.alerts, [{ key: alert.key, value: alert }]);
+      // Back-off starts at about a second; the session token stays valid because the secret is shared.
+      await page.locator(`[data-alert-id="${alert.id}"]`).waitFor({ timeout: 10_000 });
+      expect(await page.getAttribute('.connection', 'data-state')).toBe('live');
+    } finally {
+      await second.close();
+    }
+  });
+});

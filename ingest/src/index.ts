@@ -1,0 +1,6 @@
+/** What other parts (the standalone launcher) use of ingest; the rest of ingest/src is internal. */
+export { createIngest, type Ingest, type IngestOptions } from './ingest-service.js';
+export { startEmbeddedBroker, type BrokerAccount, type BrokerRole, type EmbeddedBroker, type EmbeddedBrokerOptions } from './embedded-broker.js';
+export { createIngestMetrics, type IngestMetrics } from './metrics.js';
+export { INGEST_BATCH_DEFAULTS, loadIngestConfig, type IngestConfig } from './config.js';
+export { normalizeMessage, type NormalizedMessage } from './normalize.js';

@@ -1,0 +1,93 @@
+import type { Admin, ITopicConfig } from 'kafkajs';
+import { BUS_TOPICS, type BusTopic } from '../../../../contracts/src/index.js';
+import type { Logger } from '../../logger.js';
+
+/** What an operator may tune per deployment; the rest of each topic's settings follows from its role. */
+export interface TopicSettings {
+  /** 1 for a single local broker; 3 in production, so one broker can fail without losing a record. */
+  replicationFactor: number;
+  /** The processor scales by partitions: instances in one group share them, at most one instance per partition. */
+  telemetryPartitions: number;
+  /** How long Kafka keeps readings: the buffer while the time-series store is down, and the replay window. */
+  telemetryRetentionHours: number;
+  /** Audit entries are evidence of who acknowledged or resolved what; provinces keep them at least a year. */
+  auditRetentionDays: number;
+}
+
+export const DEFAULT_TOPIC_SETTINGS: TopicSettings = {
+  replicationFactor: 1,
+  telemetryPartitions: 12,
+  telemetryRetentionHours: 72,
+  auditRetentionDays: 365,
+};
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * The Kafka topic behind each bus topic. `prefix` lets several deployments (provinces, test
+ * runs) share one cluster: `hanoi.` + `ioc.telemetry`.
+ *
+ * - telemetry: keyed by device id, the most partitions (the processor's unit of scale); kept
+ *   `telemetryRetentionHours`, which bounds how long the store may be down before readings age out.
+ * - camera-events, alerts: keyed by device id and alert key. Alerts are NOT compacted: snapshots of
+ *   one alert come from several writers (processor, dashboard) and are folded with `mergeAlert`;
+ *   compaction would keep only the last one written, which may be an older state. 90 days
+ *   bounds how long an unresolved alert survives a dashboard rebuild.
+ * - rules: one partition (one ordered history), compacted: the latest rule set per id is kept forever.
+ * - deadletter: kept 30 days, time for device owners to fix firmware and for replays.
+ * - audit: kept `auditRetentionDays`.
+ */
+export function topicSpecs(settings: TopicSettings = DEFAULT_TOPIC_SETTINGS, prefix = ''): ITopicConfig[] {
+  const spec = (topic: BusTopic, numPartitions: number, config: Record<string, string>): ITopicConfig => ({
+    topic: prefix + topic,
+    numPartitions,
+    replicationFactor: settings.replicationFactor,
+    configEntries: Object.entries({
+      // With acks=all, a write needs this many in-sync copies: 2 of 3 survives one broker loss.
+      'min.insync.replicas': String(settings.replicationFactor >= 3 ? 2 : 1),
+      ...config,
+    }).map(([name, value]) => ({ name, value })),
+  });
+  const deleteAfter = (ms: number) => ({ 'cleanup.policy': 'delete', 'retention.ms': String(ms) });
+  return [
+    spec(BUS_TOPICS.telemetry, settings.telemetryPartitions, deleteAfter(settings.telemetryRetentionHours * HOUR_MS)),
+    spec(BUS_TOPICS.cameraEvents, 6, deleteAfter(7 * DAY_MS)),
+    spec(BUS_TOPICS.alerts, 6, deleteAfter(90 * DAY_MS)),
+    spec(BUS_TOPICS.rules, 1, { 'cleanup.policy': 'compact' }),
+    spec(BUS_TOPICS.deadLetter, 3, deleteAfter(30 * DAY_MS)),
+    spec(BUS_TOPICS.audit, 3, deleteAfter(settings.auditRetentionDays * DAY_MS)),
+  ];
+}
+
+/**
+ * Creates the topics that do not exist yet. Every part calls this at start-up, so instances
+ * starting together race: a topic another instance created meanwhile counts as success. Existing
+ * topics are left alone; a partition count that differs from the spec is reported, because
+ * changing it moves devices between partitions and is an operator's decision.
+ */
+export async function ensureTopics(admin: Admin, specs: ITopicConfig[], logger: Logger): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing = specs.filter((spec) => !existing.has(spec.topic));
+  if (missing.length > 0) {
+    try {
+      await admin.createTopics({ topics: missing, waitForLeaders: true });
+      logger.info({ topics: missing.map((spec) => spec.topic) }, 'created Kafka topics');
+    } catch (error) {
+      const now = new Set(await admin.listTopics());
+      if (!missing.every((spec) => now.has(spec.topic))) throw error;
+    }
+  }
+  const present = specs.filter((spec) => existing.has(spec.topic));
+  if (present.length === 0) return;
+  const { topics } = await admin.fetchTopicMetadata({ topics: present.map((spec) => spec.topic) });
+  for (const { name, partitions } of topics) {
+    const wanted = present.find((spec) => spec.topic === name)?.numPartitions;
+    if (wanted !== undefined && partitions.length !== wanted) {
+      logger.warn(
+        { topic: name, partitions: partitions.length, configured: wanted },
+        'topic has a different partition count than configured; kept as is (add partitions with kafka-topics.sh --alter if intended)',
+      );
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { IdentifierSchema } from '../../contracts/src/index.js';
+import { env, loadConfig } from '../../platform/src/config.js';
+
+const ProcessorEnvSchema = z
+  .object({
+    /** Port of /healthz, /readyz and /metrics. */
+    PROCESSOR_PORT: env.port(8082),
+    /** How often time-driven rules (missing data) run. */
+    PROCESSOR_TICK_INTERVAL_MS: env.int(5000, 100),
+    /** Where the local sink appends daily NDJSON files of readings and alerts; memory only when unset. */
+    PROCESSOR_DATA_DIR: z.string().min(1).optional(),
+    /** Readings, and separately alert snapshots, the local sink keeps in memory. */
+    PROCESSOR_SINK_MEMORY: env.int(10_000, 1),
+    /**
+     * Names this instance's consumer groups for operator changes and rule sets. Leave it unset to
+     * get a new one per start, so a restarted processor reads the rule sets again from the beginning.
+     */
+    PROCESSOR_INSTANCE_ID: IdentifierSchema.optional(),
+  })
+  .transform((e) => ({
+    port: e.PROCESSOR_PORT,
+    tickIntervalMs: e.PROCESSOR_TICK_INTERVAL_MS,
+    dataDir: e.PROCESSOR_DATA_DIR,
+    sinkMemory: e.PROCESSOR_SINK_MEMORY,
+    instanceId: e.PROCESSOR_INSTANCE_ID,
+  }));
+
+export type ProcessorConfig = z.infer<typeof ProcessorEnvSchema>;
+
+export function loadProcessorConfig(source: NodeJS.ProcessEnv = process.env): ProcessorConfig {
+  return loadConfig(ProcessorEnvSchema, source);
+}

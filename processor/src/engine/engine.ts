@@ -1,0 +1,491 @@
+import {
+  alertKey,
+  mergeAlert,
+  resolveAlert,
+  type Alert,
+  type AlertChange,
+  type CameraEvent,
+  type DeviceKind,
+  type Domain,
+  type MetricName,
+  type Reading,
+  type Rule,
+  type RuleSet,
+} from '../../../contracts/src/index.js';
+import { alertId } from './alert-id.js';
+import { RULE_KINDS } from './kinds/index.js';
+import { thresholdKind, type CompiledThreshold, type ThresholdState } from './kinds/threshold.js';
+import { CATALOGUE_RANGES, METRIC_INDEX } from './physical-ranges.js';
+import { CRITICAL, NONE, WARNING, type AlertLevel, type CompiledRule, type DevicePlace, type Level, type RuleKind } from './rule-kind.js';
+import { selectRules } from './scope.js';
+
+type AnyKind = RuleKind<Rule, CompiledRule, unknown>;
+
+interface CompiledEntry {
+  readonly compiled: CompiledRule;
+  readonly kind: AnyKind;
+}
+
+/** Returned when nothing changed, which is almost always: no allocation per reading. */
+const NO_CHANGES: readonly Alert[] = Object.freeze([]);
+
+const RULE_GONE_COMMENT = 'Quy tắc đã bị xóa, tắt hoặc không còn áp dụng cho thiết bị này / The rule was removed, disabled or no longer applies to this device';
+
+/**
+ * A device as the engine knows it: where it is, the rules that apply to it, how far its readings
+ * were evaluated. A device's derived readings (hourly means, VN_AQI) are a Device of their own,
+ * with their own rules and time order; so is a site whose camera events are counted together.
+ */
+class Device implements DevicePlace {
+  /** Rules evaluated on readings. */
+  trackers: Tracker[] = [];
+  /** Rules evaluated on camera events. */
+  eventTrackers: Tracker[] = [];
+  lastTs = -Infinity;
+  lastSeq = -1;
+  /** The values the device's sensors can produce, by metric index (see physical-ranges.ts). */
+  low = CATALOGUE_RANGES.low;
+  high = CATALOGUE_RANGES.high;
+  domain: Domain;
+  kind: DeviceKind;
+  siteId: string;
+  ward: string;
+
+  constructor(
+    readonly deviceId: string,
+    place: Omit<DevicePlace, 'deviceId'>,
+    readonly derived: string | undefined,
+    /** Counts the camera events of a whole site rather than one device's readings or events. */
+    readonly isSite = false,
+  ) {
+    this.domain = place.domain;
+    this.kind = place.kind;
+    this.siteId = place.siteId;
+    this.ward = place.ward;
+  }
+
+  /** Whether the reading places the device elsewhere than before (the kind decides the domain). */
+  movedBy(reading: Omit<DevicePlace, 'deviceId'>): boolean {
+    return this.siteId !== reading.siteId || this.ward !== reading.ward || this.kind !== reading.kind;
+  }
+
+  moveTo(reading: Omit<DevicePlace, 'deviceId'>) {
+    this.domain = reading.domain;
+    this.kind = reading.kind;
+    this.siteId = reading.siteId;
+    this.ward = reading.ward;
+  }
+}
+
+/** One rule applied to one device: the kind's state, how long the condition has held, and the unresolved alert. */
+class Tracker {
+  alert: Alert | null = null;
+  /**
+   * The rule's metric, copied from `compiled` because compiled rules of different kinds have
+   * different shapes: read from the one Tracker shape, the hot loop's property load stays fast.
+   */
+  metric: MetricName | null;
+  /** Index of the rule's metric in the device's ranges; −1 for kinds that read the whole reading. */
+  metricIndex: number;
+  breaching = false;
+  /** Device time the condition entered warning or critical; meaningful while `breaching`. */
+  breachSince = 0;
+  critical = false;
+  criticalSince = 0;
+
+  constructor(
+    public compiled: CompiledRule,
+    public kind: AnyKind,
+    public state: unknown,
+    readonly key: string,
+    readonly device: Device,
+  ) {
+    this.metric = compiled.metric;
+    this.metricIndex = compiled.metric === null ? -1 : METRIC_INDEX[compiled.metric];
+  }
+}
+
+/**
+ * Applies a rule set to readings and keeps the alerts they cause. Pure: no I/O and no clock —
+ * time comes from the readings (device time) or from the `now` the caller passes.
+ *
+ * The generic part of every rule lives here: which rules apply to a device (compiled once per
+ * device, then one map lookup per reading), the minimum duration (`forMs`, device time) before
+ * an alert opens or escalates, and one unresolved alert per rule and device, opened, escalated,
+ * deescalated and resolved as the kind's level changes. What a rule's condition is belongs to
+ * its kind (./kinds).
+ */
+export class RuleEngine {
+  private current!: RuleSet;
+  private rulesByDomain = new Map<Domain, Rule[]>();
+  private compiledByRule = new Map<Rule, CompiledEntry>();
+  /** By device id, and by `${deviceId}|${derived}` for derived readings. */
+  private readonly devices = new Map<string, Device>();
+  /** Sites whose camera events are counted together, by site id. */
+  private readonly sites = new Map<string, Device>();
+  /** Trackers with an unresolved alert, by alert key. */
+  private readonly open = new Map<string, Tracker>();
+  /** Trackers whose kind is time-driven, visited by `tick`. */
+  private readonly timed = new Set<Tracker>();
+  /** Time of the first tick: when this engine, and so the processor, started. */
+  private startedAt = NaN;
+  /**
+   * Unresolved alerts seen on the bus for rules and devices this engine has no tracker for yet:
+   * raised before a restart, or by another instance that had the device's partition. A tracker
+   * created for the key takes its alert over, so a breach that persists does not open a second one.
+   */
+  private readonly known = new Map<string, Alert>();
+
+  constructor(ruleSet: RuleSet) {
+    this.index(ruleSet);
+  }
+
+  get ruleSet(): RuleSet {
+    return this.current;
+  }
+
+  get openAlertCount(): number {
+    return this.open.size;
+  }
+
+  /**
+   * Swaps the rule set. Rules whose id remains keep their alerts and condition tracking (and
+   * their state when the type is unchanged); alerts of rules that no longer apply to a device
+   * are resolved at `now` and returned.
+   */
+  setRuleSet(ruleSet: RuleSet, now: number): readonly Alert[] {
+    this.index(ruleSet);
+    const changes: Alert[] = [];
+    for (const device of this.devices.values()) this.assignRules(device, now, changes);
+    for (const site of this.sites.values()) this.assignRules(site, now, changes);
+    return changes.length === 0 ? NO_CHANGES : changes;
+  }
+
+  /**
+   * Evaluates one reading; returns the alert snapshots it changed (usually none). A reading no
+   * newer than the last one evaluated for its device, by both time and sequence number, is a
+   * redelivery and changes nothing. Values outside the device's physical ranges reach only its
+   * physical-range rule.
+   */
+  onReading(reading: Reading): readonly Alert[] {
+    let changes = NO_CHANGES;
+    const derived = reading.derived;
+    const id = derived === undefined ? reading.deviceId : `${reading.deviceId}|${derived}`;
+    let device = this.devices.get(id);
+    if (device === undefined) {
+      device = new Device(reading.deviceId, reading, derived);
+      this.devices.set(id, device);
+      this.assignRules(device, reading.ts, []);
+    } else if (device.movedBy(reading)) {
+      device.moveTo(reading);
+      const resolved: Alert[] = [];
+      this.assignRules(device, reading.ts, resolved);
+      if (resolved.length > 0) changes = resolved;
+    }
+    const ts = reading.ts;
+    if (ts <= device.lastTs && reading.seq <= device.lastSeq) return changes;
+    device.lastTs = ts;
+    device.lastSeq = reading.seq;
+
+    const trackers = device.trackers;
+    const metrics = reading.metrics;
+    const low = device.low;
+    const high = device.high;
+    for (let i = 0; i < trackers.length; i++) {
+      const tracker = trackers[i];
+      const metric = tracker.metric;
+      let value = NaN;
+      if (metric !== null) {
+        const measured = metrics[metric];
+        if (measured === undefined) continue;
+        const m = tracker.metricIndex;
+        if (measured < low[m] || measured > high[m]) continue;
+        value = measured;
+      }
+      // Threshold rules are most of any rule set: called directly, V8 inlines them; the call
+      // through `kind` sees every other kind and stays a plain (megamorphic) call.
+      const level =
+        tracker.kind === thresholdKind
+          ? thresholdKind.evaluate(tracker.compiled as CompiledThreshold, tracker.state as ThresholdState, value, ts, reading)
+          : tracker.kind.evaluate(tracker.compiled, tracker.state, value, ts, reading);
+      if (level === NONE && !tracker.breaching && tracker.alert === null) continue;
+      const change = this.track(tracker, level, metric === null ? null : value, ts, reading.seq);
+      if (change !== null) {
+        if (changes === NO_CHANGES) changes = [];
+        (changes as Alert[]).push(change);
+      }
+    }
+    return changes;
+  }
+
+  /**
+   * Evaluates one camera event against the camera rules, counted for the camera and for its
+   * site; returns the alert snapshots it changed. Clearing happens in `tick`, once the events
+   * stop recurring. An event no newer than the camera's last one, by both time and sequence
+   * number, is a redelivery and is not counted again.
+   */
+  onCameraEvent(event: CameraEvent): readonly Alert[] {
+    const changes: Alert[] = [];
+    const camera = this.placeOf(this.devices, event.deviceId, event, false, changes);
+    if (event.ts <= camera.lastTs && event.seq <= camera.lastSeq) return changes.length === 0 ? NO_CHANGES : changes;
+    camera.lastTs = event.ts;
+    camera.lastSeq = event.seq;
+    this.countEvent(camera, event, changes);
+    this.countEvent(this.placeOf(this.sites, event.siteId, event, true, changes), event, changes);
+    return changes.length === 0 ? NO_CHANGES : changes;
+  }
+
+  /**
+   * Runs the time-driven rules at `now` (epoch ms); returns the alert snapshots that changed.
+   * The first tick marks the processor's start, from which rules such as missing data wait
+   * out their start-up grace: call it on a timer from start-up (or, offline, as device time advances).
+   */
+  tick(now: number): readonly Alert[] {
+    if (Number.isNaN(this.startedAt)) this.startedAt = now;
+    let changes = NO_CHANGES;
+    for (const tracker of this.timed) {
+      const level = tracker.kind.tick!(tracker.compiled, tracker.state, now, this.startedAt);
+      if (level === null) continue;
+      const change = this.track(tracker, level, null, now, -1);
+      if (change !== null) {
+        if (changes === NO_CHANGES) changes = [];
+        (changes as Alert[]).push(change);
+      }
+    }
+    return changes;
+  }
+
+  /**
+   * Folds in a snapshot from the bus (an operator acknowledged or resolved, or the engine's own
+   * snapshot coming back). A snapshot of an alert no tracker here holds is remembered until a
+   * tracker for its rule and device exists, which then continues that alert: replaying
+   * `ioc.alerts` through this method before the first reading is how a restarted processor
+   * avoids opening a second alert for a breach it had already reported. An
+   * operator resolving while the condition still holds starts the condition over: a persisting
+   * breach opens a new alert once it has held for the minimum duration again.
+   */
+  applyAlert(snapshot: Alert): void {
+    const tracker = this.open.get(snapshot.key);
+    if (tracker === undefined) return this.remember(snapshot);
+    if (tracker.alert === null || tracker.alert.id !== snapshot.id) return;
+    const merged = mergeAlert(tracker.alert, snapshot);
+    if (merged.state !== 'resolved') {
+      tracker.alert = merged;
+      return;
+    }
+    tracker.alert = null;
+    tracker.breaching = false;
+    tracker.critical = false;
+    this.open.delete(snapshot.key);
+  }
+
+  /** Keeps the latest state of an alert no tracker holds; a tracker of the key already running is the authority and is left alone. */
+  private remember(snapshot: Alert) {
+    const previous = this.known.get(snapshot.key);
+    // Alerts of one key follow one another; a late snapshot of an earlier one changes nothing.
+    if (previous !== undefined && previous.id !== snapshot.id && previous.openedAt > snapshot.openedAt) return;
+    const latest = previous !== undefined && previous.id === snapshot.id ? mergeAlert(previous, snapshot) : snapshot;
+    if (latest.state === 'resolved') this.known.delete(snapshot.key);
+    else if (!this.tracks(snapshot)) this.known.set(snapshot.key, latest);
+  }
+
+  private tracks(alert: Alert): boolean {
+    return this.devices.get(alert.deviceId)?.trackers.some((tracker) => tracker.key === alert.key) ?? false;
+  }
+
+  /** Continues a remembered alert on a new tracker: the condition counts as breached since the alert's evidence says. */
+  private adopt(tracker: Tracker) {
+    const alert = this.known.get(tracker.key);
+    if (alert === undefined) return;
+    this.known.delete(tracker.key);
+    const since = typeof alert.evidence.since === 'number' ? alert.evidence.since : alert.openedAt;
+    tracker.alert = alert;
+    tracker.breaching = true;
+    tracker.breachSince = since;
+    tracker.critical = alert.severity === 'critical';
+    tracker.criticalSince = since;
+    this.open.set(tracker.key, tracker);
+  }
+
+  /** The unresolved alerts, as last changed here or by an operator. */
+  openAlerts(): Alert[] {
+    return Array.from(this.open.values(), (tracker) => tracker.alert as Alert);
+  }
+
+  private index(ruleSet: RuleSet) {
+    this.current = ruleSet;
+    this.rulesByDomain = new Map();
+    this.compiledByRule = new Map();
+    for (const rule of ruleSet.rules) {
+      const kind = RULE_KINDS[rule.type] as AnyKind;
+      this.compiledByRule.set(rule, { compiled: kind.compile(rule), kind });
+      const rules = this.rulesByDomain.get(rule.domain);
+      if (rules) rules.push(rule);
+      else this.rulesByDomain.set(rule.domain, [rule]);
+    }
+  }
+
+  /** The device (or site) a camera event is counted for, created or moved as the event places it; alerts a move ends go to `resolved`. */
+  private placeOf(places: Map<string, Device>, id: string, event: CameraEvent, isSite: boolean, resolved: Alert[]): Device {
+    let place = places.get(id);
+    if (place === undefined) {
+      place = new Device(id, event, undefined, isSite);
+      places.set(id, place);
+      this.assignRules(place, event.ts, []);
+    } else if (place.movedBy(event)) {
+      place.moveTo(event);
+      this.assignRules(place, event.ts, resolved);
+    }
+    return place;
+  }
+
+  private countEvent(place: Device, event: CameraEvent, changes: Alert[]) {
+    for (const tracker of place.eventTrackers) {
+      const level = tracker.kind.onEvent!(tracker.compiled, tracker.state, event);
+      if (level === null) continue;
+      const change = this.track(tracker, level, null, event.ts, event.seq);
+      if (change !== null) changes.push(change);
+    }
+  }
+
+  /** (Re)computes the device's trackers from the current rule set, carrying over those whose rule id remains. */
+  private assignRules(device: Device, now: number, resolved: Alert[]) {
+    const previous = new Map([...device.trackers, ...device.eventTrackers].map((tracker) => [tracker.compiled.rule.id, tracker]));
+    const trackers: Tracker[] = [];
+    const eventTrackers: Tracker[] = [];
+    device.low = CATALOGUE_RANGES.low;
+    device.high = CATALOGUE_RANGES.high;
+    for (const rule of selectRules(this.rulesByDomain.get(device.domain) ?? [], device)) {
+      const { compiled, kind } = this.compiledByRule.get(rule)!;
+      // A site takes only the camera rules that count per site; a camera only those that count per camera.
+      if (compiled.eventGroup !== undefined ? (compiled.eventGroup === 'site') !== device.isSite : device.isSite) continue;
+      let tracker = previous.get(rule.id);
+      if (tracker === undefined) {
+        tracker = new Tracker(compiled, kind, kind.createState(compiled), alertKey(rule.id, device.deviceId), device);
+        this.adopt(tracker);
+      } else {
+        previous.delete(rule.id);
+        if (tracker.compiled.rule.type !== rule.type) tracker.state = kind.createState(compiled);
+        tracker.compiled = compiled;
+        tracker.kind = kind;
+        tracker.metric = compiled.metric;
+        tracker.metricIndex = compiled.metric === null ? -1 : METRIC_INDEX[compiled.metric];
+      }
+      if (kind.tick) this.timed.add(tracker);
+      else this.timed.delete(tracker);
+      if (compiled.ranges) {
+        device.low = compiled.ranges.low;
+        device.high = compiled.ranges.high;
+      }
+      (kind.onEvent ? eventTrackers : trackers).push(tracker);
+    }
+    for (const gone of previous.values()) {
+      this.timed.delete(gone);
+      if (gone.alert !== null) resolved.push(this.resolve(gone, null, now, RULE_GONE_COMMENT));
+    }
+    device.trackers = trackers;
+    device.eventTrackers = eventTrackers;
+  }
+
+  /** Moves the tracker's condition to `level` at device time `ts`; returns the alert snapshot if the alert changed. */
+  private track(tracker: Tracker, level: Level, value: number | null, ts: number, seq: number): Alert | null {
+    if (level === NONE) {
+      tracker.breaching = false;
+      tracker.critical = false;
+      return tracker.alert === null ? null : this.resolve(tracker, value, ts);
+    }
+    // A device clock set back restarts the duration rather than stretching it.
+    if (!tracker.breaching || ts < tracker.breachSince) {
+      tracker.breaching = true;
+      tracker.breachSince = ts;
+    }
+    if (level === CRITICAL) {
+      if (!tracker.critical || ts < tracker.criticalSince) {
+        tracker.critical = true;
+        tracker.criticalSince = ts;
+      }
+    } else tracker.critical = false;
+
+    const forMs = tracker.compiled.forMs;
+    const criticalHeld = tracker.critical && ts - tracker.criticalSince >= forMs;
+    const alert = tracker.alert;
+    if (alert === null) {
+      if (ts - tracker.breachSince < forMs) return null;
+      return this.openAlert(tracker, criticalHeld ? CRITICAL : WARNING, value, ts, seq);
+    }
+    if (alert.severity === 'warning') return criticalHeld ? this.change(tracker, CRITICAL, 'escalated', value, ts) : null;
+    return level === WARNING ? this.change(tracker, WARNING, 'deescalated', value, ts) : null;
+  }
+
+  private openAlert(tracker: Tracker, level: AlertLevel, value: number | null, ts: number, seq: number): Alert {
+    const { compiled, device } = tracker;
+    const { rule, metric } = compiled;
+    const alert: Alert = {
+      id: alertId(tracker.key, ts, seq),
+      key: tracker.key,
+      ruleId: rule.id,
+      ruleVersion: rule.version,
+      ruleType: rule.type,
+      domain: device.domain,
+      deviceId: device.deviceId,
+      siteId: device.siteId,
+      ward: device.ward,
+      ...(metric === null ? {} : { metric }),
+      severity: level === CRITICAL ? 'critical' : 'warning',
+      state: 'open',
+      lastChange: 'opened',
+      openedAt: ts,
+      updatedAt: ts,
+      value,
+      evidence: this.evidence(tracker, level, value),
+      message: tracker.kind.message(compiled, tracker.state, level, value, device),
+    };
+    tracker.alert = alert;
+    this.open.set(tracker.key, tracker);
+    return alert;
+  }
+
+  private change(tracker: Tracker, level: AlertLevel, change: AlertChange, value: number | null, ts: number): Alert {
+    const alert = tracker.alert as Alert;
+    const next: Alert = {
+      ...alert,
+      ruleVersion: tracker.compiled.rule.version,
+      severity: level === CRITICAL ? 'critical' : 'warning',
+      lastChange: change,
+      updatedAt: after(alert, ts),
+      value,
+      evidence: this.evidence(tracker, level, value),
+      message: tracker.kind.message(tracker.compiled, tracker.state, level, value, tracker.device),
+    };
+    tracker.alert = next;
+    return next;
+  }
+
+  private resolve(tracker: Tracker, value: number | null, ts: number, comment?: string): Alert {
+    const alert = tracker.alert as Alert;
+    const resolved = resolveAlert(alert, 'system', after(alert, ts), comment);
+    if (value !== null) resolved.value = value;
+    tracker.alert = null;
+    this.open.delete(tracker.key);
+    return resolved;
+  }
+
+  private evidence(tracker: Tracker, level: AlertLevel, value: number | null): Record<string, unknown> {
+    const { rule } = tracker.compiled;
+    return {
+      ...tracker.kind.evidence(tracker.compiled, tracker.state, level, value),
+      ruleId: rule.id,
+      ruleVersion: rule.version,
+      since: tracker.breachSince,
+    };
+  }
+}
+
+/**
+ * The updatedAt of the alert's next snapshot. Device time can lag the wall-clock time of an
+ * operator's acknowledgement; a snapshot must still be newer than the one it follows, or
+ * mergeAlert would keep the older severity and value.
+ */
+function after(alert: Alert, ts: number): number {
+  return ts > alert.updatedAt ? ts : alert.updatedAt + 1;
+}

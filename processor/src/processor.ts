@@ -1,0 +1,176 @@
+import { hostname } from 'node:os';
+import { BUS_TOPICS, RuleSetSchema, type Alert, type Reading, type RuleSet } from '../../contracts/src/index.js';
+import type { Bus, DeliveredRecord, Subscription } from '../../platform/src/bus/index.js';
+import { summarizeIssues } from '../../platform/src/errors.js';
+import type { Logger } from '../../platform/src/logger.js';
+import { Derivations } from './derived/derivations.js';
+import { RuleEngine } from './engine/index.js';
+import type { ProcessorMetrics } from './metrics.js';
+import { Outbox } from './outbox.js';
+import type { TimeSeriesSink } from './sink/sink.js';
+import { startStoreWriter } from './store-writer.js';
+
+export interface ProcessorOptions {
+  bus: Bus;
+  /** Where the store writer started beside the rule engine copies readings and alert changes. */
+  sink: TimeSeriesSink;
+  /** The rules to start with; rule sets on `ioc.rules` replace them. */
+  ruleSet: RuleSet;
+  logger: Logger;
+  metrics: ProcessorMetrics;
+  /** How often time-driven rules run, milliseconds. */
+  tickIntervalMs?: number;
+  /**
+   * Names this instance's consumer groups for `ioc.alerts` and `ioc.rules`, which every
+   * instance must read whole (telemetry is split between instances, operator changes and rule
+   * sets are not). New per start by default, so the rule sets are read again from the beginning.
+   */
+  instanceId?: string;
+  /** Wall clock for the timer and latency; tests pass their own. */
+  clock?: () => number;
+}
+
+export interface Processor {
+  readonly engine: RuleEngine;
+  /** Consuming and able to publish; false once closed. */
+  ready(): boolean;
+  /** Stops consuming and the timer. The bus and the sink belong to the caller. */
+  close(): Promise<void>;
+}
+
+/** The consumer group sharing the telemetry between processor instances. */
+export const TELEMETRY_GROUP = 'processor';
+/** The consumer group sharing the camera events between processor instances. */
+export const CAMERA_GROUP = 'processor-camera';
+
+/**
+ * The stream processor: readings from `ioc.telemetry` through the rule engine, alert changes to
+ * `ioc.alerts`, and the batch is committed once the bus has them, so nothing is lost on a crash
+ * (at-least-once). Alerting never waits for the time-series store: the store writer
+ * (store-writer.ts), started here in its own consumer groups, copies telemetry and alerts into
+ * the sink. Before consuming telemetry the processor reads `ioc.alerts` to its end, so after a
+ * restart or a rebalance it continues the alerts it (or another instance) had open and a
+ * redelivered reading opens no second alert. Operators' acknowledgements and resolutions come
+ * back on `ioc.alerts`, rule sets on `ioc.rules`; a timer drives the time-based rules.
+ */
+export async function createProcessor(options: ProcessorOptions): Promise<Processor> {
+  const { bus, sink, logger, metrics } = options;
+  const clock = options.clock ?? Date.now;
+  const instanceId = options.instanceId ?? `${hostname()}-${process.pid}-${Date.now().toString(36)}`;
+  const engine = new RuleEngine(options.ruleSet);
+  const derivations = new Derivations();
+  const outbox = new Outbox(bus);
+  let closed = false;
+
+  async function publishAlerts() {
+    const published = await outbox.publish();
+    for (const alert of published) metrics.alertChanges.inc({ change: alert.lastChange });
+  }
+
+  async function onTelemetry(records: DeliveredRecord<typeof BUS_TOPICS.telemetry>[]) {
+    const readings = new Array<Reading>(records.length);
+    const derived: Reading[] = [];
+    for (let i = 0; i < records.length; i++) {
+      const reading = records[i].value;
+      readings[i] = reading;
+      const changes = engine.onReading(reading);
+      if (changes.length > 0) outbox.add(changes);
+      const completed = derivations.add(reading);
+      for (let j = 0; j < completed.length; j++) derived.push(completed[j]);
+    }
+    // Hourly means and VN_AQI go round the bus like any reading: the rules, the store and the
+    // dashboard get them from `ioc.telemetry` (the derivations ignore them when they come back).
+    if (derived.length > 0) await bus.publish(BUS_TOPICS.telemetry, derived.map((reading) => ({ key: reading.deviceId, value: reading })));
+    await publishAlerts();
+    const published = clock();
+    for (const reading of readings) metrics.processingLatency.observe((published - reading.receivedAt) / 1000);
+    metrics.alertsOpen.set(engine.openAlertCount);
+    metrics.readingsProcessed.inc(readings.length);
+  }
+
+  async function onCameraEvents(records: DeliveredRecord<typeof BUS_TOPICS.cameraEvents>[]) {
+    for (const record of records) {
+      const changes = engine.onCameraEvent(record.value);
+      if (changes.length > 0) outbox.add(changes);
+    }
+    await deliverPending();
+  }
+
+  function onAlerts(records: DeliveredRecord<typeof BUS_TOPICS.alerts>[]) {
+    for (const record of records) engine.applyAlert(record.value);
+    metrics.alertsOpen.set(engine.openAlertCount);
+    return Promise.resolve();
+  }
+
+  let ruleSetsSeen = 0;
+  async function onRules(records: DeliveredRecord<typeof BUS_TOPICS.rules>[]) {
+    for (const record of records) {
+      const parsed = RuleSetSchema.safeParse(record.value);
+      if (!parsed.success) {
+        // Skipped rather than retried: a refused set would block every later one.
+        logger.error({ key: record.key, offset: record.offset, issues: summarizeIssues(parsed.error.issues) }, 'rule set refused; keeping the current rules');
+        continue;
+      }
+      const next = parsed.data;
+      ruleSetsSeen++;
+      const current = engine.ruleSet;
+      if (next.id === current.id && next.version <= current.version) continue;
+      outbox.add(engine.setRuleSet(next, clock()));
+      logger.info({ ruleSet: next.id, version: next.version, rules: next.rules.length }, 'rule set applied');
+    }
+    await deliverPending();
+  }
+
+  async function deliverPending() {
+    if (!outbox.pending) return;
+    await publishAlerts();
+    metrics.alertsOpen.set(engine.openAlertCount);
+  }
+
+  let ticking = false;
+  async function tick() {
+    if (ticking || closed) return;
+    ticking = true;
+    try {
+      const changes: readonly Alert[] = engine.tick(clock());
+      if (changes.length > 0) outbox.add(changes);
+      await deliverPending();
+    } catch (error) {
+      logger.warn({ err: error }, 'alert changes not delivered yet; retrying on the next tick');
+    } finally {
+      ticking = false;
+    }
+  }
+
+  const subscriptions: Subscription[] = [
+    await bus.consume(BUS_TOPICS.rules, { groupId: `processor-rules-${instanceId}`, fromBeginning: true }, onRules),
+    await bus.consume(BUS_TOPICS.alerts, { groupId: `processor-alerts-${instanceId}` }, onAlerts),
+  ];
+  // Subscribed first, so no change falls between the end read here and the live feed: telemetry
+  // must meet the rule set in force and know the alerts still open.
+  await bus.readToEnd(BUS_TOPICS.rules, onRules);
+  if (ruleSetsSeen === 0) {
+    // A new deployment: publish the built-in defaults, so the environment department can see and
+    // change them (GET/PUT /api/rule-sets) and every processor runs the same set.
+    await bus.publish(BUS_TOPICS.rules, [{ key: options.ruleSet.id, value: options.ruleSet }]);
+    logger.info({ ruleSet: options.ruleSet.id, version: options.ruleSet.version }, 'no rule set on the bus yet; published the built-in one');
+  }
+  await bus.readToEnd(BUS_TOPICS.alerts, onAlerts);
+  subscriptions.push(await bus.consume(BUS_TOPICS.telemetry, { groupId: TELEMETRY_GROUP }, onTelemetry));
+  subscriptions.push(await bus.consume(BUS_TOPICS.cameraEvents, { groupId: CAMERA_GROUP }, onCameraEvents));
+  const storeWriter = await startStoreWriter({ bus, sink, logger: logger.child({ component: 'store-writer' }), metrics });
+  const timer = setInterval(() => void tick(), options.tickIntervalMs ?? 5000);
+  timer.unref();
+  logger.info({ ruleSet: options.ruleSet.id, version: options.ruleSet.version, rules: options.ruleSet.rules.length, instanceId }, 'processor consuming');
+
+  return {
+    engine,
+    ready: () => !closed,
+    async close() {
+      closed = true;
+      clearInterval(timer);
+      for (const subscription of subscriptions.reverse()) await subscription.stop();
+      await storeWriter.close();
+    },
+  };
+}

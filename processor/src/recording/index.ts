@@ -1,0 +1,5 @@
+export * from './timestamps.js';
+export * from './lines.js';
+export * from './ndjson.js';
+export * from './csv.js';
+export * from './read-recording.js';

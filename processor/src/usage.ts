@@ -1,0 +1,18 @@
+/** `npm run start:processor -- --help`. */
+export const USAGE = `Usage: npm run start:processor [-- --help]
+
+Processor: evaluates the rule set in force on ioc.telemetry and ioc.camera-events, publishes
+alert changes on ioc.alerts, and stores readings and alerts (InfluxDB, or the local store).
+Configuration comes from environment variables:
+
+  INFLUX_URL, INFLUX_TOKEN, INFLUX_ORG=ioc, INFLUX_BUCKET=ioc
+                            InfluxDB 2.x; the local store when INFLUX_URL is unset
+  INFLUX_MAX_BACKLOG=100000 lines held while the store is slow before consumption pauses
+  PROCESSOR_DATA_DIR        the local store also appends daily NDJSON files here
+  PROCESSOR_TICK_INTERVAL_MS=5000, PROCESSOR_INSTANCE_ID
+  PROCESSOR_PORT=8082       /healthz /readyz /metrics
+  KAFKA_BROKERS             Kafka brokers host:port,... (in-process bus when unset)
+  KAFKA_TOPIC_PREFIX, KAFKA_CLIENT_ID, KAFKA_SSL, KAFKA_SASL_MECHANISM/USERNAME/PASSWORD,
+  KAFKA_REPLICATION_FACTOR=1, KAFKA_TELEMETRY_PARTITIONS=12
+  LOG_LEVEL=info            pino level of the JSON logs on stdout
+`;
