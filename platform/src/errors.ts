@@ -51,6 +51,7 @@ const REGISTRY = {
   IOC_PORT_IN_USE: define(500, (port, variable) => `Port ${port} is already in use; set ${variable} to a free port.`),
   IOC_MQTT_REFUSED: define(500, (url, why) => `The MQTT broker at ${url} refused ingest (${why}); check MQTT_USERNAME and MQTT_PASSWORD and that this account may subscribe to ioc/#.`),
   IOC_KAFKA_UNREACHABLE: define(503, (brokers, why) => `Cannot reach Kafka at ${brokers} (${why}); start Kafka (npm run services:up) or fix KAFKA_BROKERS.`),
+  IOC_KAFKA_TOPIC_NO_LEADER: define(503, (topics, ms) => `Kafka topics ${topics} still have no leader after ${ms} ms; check the brokers with kafka-topics.sh --describe and start again.`),
   IOC_BUS_RECORD_NOT_JSON: define(500, (where, why) => `Bus record ${where} is not valid JSON (${why}); it was moved to ioc.deadletter. Publish on bus topics only through the Bus, which writes JSON.`),
   IOC_STORE_REJECTED: define(500, (count, status, why) => `The time-series store refused ${count} line(s) with HTTP ${status} (${why}); fix the data or the schema, the rest of the batch was kept.`),
   IOC_STORE_UNAUTHORIZED: define(500, (status, org, bucket) => `The time-series store answered HTTP ${status}: set INFLUX_TOKEN to a token that may write to bucket "${bucket}" of org "${org}". Writes are retried meanwhile.`),

@@ -1,5 +1,6 @@
 import type { Admin, ITopicConfig } from 'kafkajs';
 import { BUS_TOPICS, type BusTopic } from '../../../../contracts/src/index.js';
+import { iocError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 
 /** What an operator may tune per deployment; the rest of each topic's settings follows from its role. */
@@ -70,13 +71,11 @@ export async function ensureTopics(admin: Admin, specs: ITopicConfig[], logger: 
   const existing = new Set(await admin.listTopics());
   const missing = specs.filter((spec) => !existing.has(spec.topic));
   if (missing.length > 0) {
-    try {
-      await admin.createTopics({ topics: missing, waitForLeaders: true });
-      logger.info({ topics: missing.map((spec) => spec.topic) }, 'created Kafka topics');
-    } catch (error) {
-      const now = new Set(await admin.listTopics());
-      if (!missing.every((spec) => now.has(spec.topic))) throw error;
-    }
+    // kafkajs's own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker
+    // answers until its metadata has caught up with the controller: wait for the leaders ourselves.
+    const created = await admin.createTopics({ topics: missing, waitForLeaders: false });
+    await waitForLeaders(admin, missing.map((spec) => spec.topic));
+    if (created) logger.info({ topics: missing.map((spec) => spec.topic) }, 'created Kafka topics');
   }
   const present = specs.filter((spec) => existing.has(spec.topic));
   if (present.length === 0) return;
@@ -89,5 +88,25 @@ export async function ensureTopics(admin: Admin, specs: ITopicConfig[], logger: 
         'topic has a different partition count than configured; kept as is (add partitions with kafka-topics.sh --alter if intended)',
       );
     }
+  }
+}
+
+/** Metadata errors a broker answers while a topic it was just asked to create is still coming up. */
+const TOPIC_COMING_UP = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+/** Resolves once every partition of `topics` has a leader, so the first produce or fetch does not fail. */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics });
+      if (metadata.topics.every(({ partitions }) => partitions.length > 0 && partitions.every(({ leader }) => leader >= 0))) return;
+    } catch (error) {
+      if (!TOPIC_COMING_UP.has((error as { type?: string }).type ?? '')) throw error;
+    }
+    if (Date.now() > deadline) {
+      throw iocError('IOC_KAFKA_TOPIC_NO_LEADER', [topics.join(', '), String(timeoutMs)]);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
