@@ -4,6 +4,7 @@ import type { BusTopic } from '../../../../contracts/src/index.js';
 import type { Logger } from '../../logger.js';
 import type { BatchHandler, DeliveredRecord } from '../bus.js';
 import { decodeMessage } from './codec.js';
+import { whileKafkaSettles } from './settling.js';
 
 export interface ReadToEndOptions<T extends BusTopic> {
   kafka: Kafka;
@@ -25,7 +26,7 @@ export async function readToEnd<T extends BusTopic>(options: ReadToEndOptions<T>
   await admin.connect();
   let ends: Map<number, bigint>;
   try {
-    const offsets = await admin.fetchTopicOffsets(kafkaTopic);
+    const offsets = await whileKafkaSettles(() => admin.fetchTopicOffsets(kafkaTopic));
     ends = new Map(offsets.filter(({ high, low }) => BigInt(high) > BigInt(low)).map(({ partition, high }) => [partition, BigInt(high)]));
   } finally {
     await admin.disconnect();

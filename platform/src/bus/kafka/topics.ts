@@ -2,6 +2,7 @@ import type { Admin, ITopicConfig } from 'kafkajs';
 import { BUS_TOPICS, type BusTopic } from '../../../../contracts/src/index.js';
 import { iocError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import { whileKafkaSettles } from './settling.js';
 
 /** What an operator may tune per deployment; the rest of each topic's settings follows from its role. */
 export interface TopicSettings {
@@ -91,22 +92,22 @@ export async function ensureTopics(admin: Admin, specs: ITopicConfig[], logger: 
   }
 }
 
-/** Metadata errors a broker answers while a topic it was just asked to create is still coming up. */
-const TOPIC_COMING_UP = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
-
-/** Resolves once every partition of `topics` has a leader, so the first produce or fetch does not fail. */
+/**
+ * Resolves once every partition of `topics` has a leader that serves it, so the first produce,
+ * fetch or offset lookup does not fail. Listing offsets goes to each partition's leader, which is
+ * what proves it serves the partition; metadata alone can name a leader that is not ready yet.
+ */
 async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
+  const leaderless = new Error('a partition has no leader yet');
+  Object.assign(leaderless, { retriable: true });
+  try {
+    await whileKafkaSettles(async () => {
       const metadata = await admin.fetchTopicMetadata({ topics });
-      if (metadata.topics.every(({ partitions }) => partitions.length > 0 && partitions.every(({ leader }) => leader >= 0))) return;
-    } catch (error) {
-      if (!TOPIC_COMING_UP.has((error as { type?: string }).type ?? '')) throw error;
-    }
-    if (Date.now() > deadline) {
-      throw iocError('IOC_KAFKA_TOPIC_NO_LEADER', [topics.join(', '), String(timeoutMs)]);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+      if (!metadata.topics.every(({ partitions }) => partitions.length > 0 && partitions.every(({ leader }) => leader >= 0))) throw leaderless;
+      for (const topic of topics) await admin.fetchTopicOffsets(topic);
+    }, timeoutMs);
+  } catch (error) {
+    if ((error as { retriable?: boolean }).retriable) throw iocError('IOC_KAFKA_TOPIC_NO_LEADER', [topics.join(', '), String(timeoutMs)]);
+    throw error;
   }
 }
