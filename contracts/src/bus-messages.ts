@@ -5,6 +5,7 @@ import { AlertSchema } from './alert.js';
 import { RuleSetSchema } from './rules.js';
 import { DeadLetterSchema } from './dead-letter.js';
 import { AuditEntrySchema } from './audit.js';
+import { DeviceCheckpointSchema } from './device-checkpoint.js';
 
 /** The schema of the value on each bus topic: one table, so producers and consumers cannot drift apart. */
 export const BUS_SCHEMAS = {
@@ -14,6 +15,7 @@ export const BUS_SCHEMAS = {
   [BUS_TOPICS.rules]: RuleSetSchema,
   [BUS_TOPICS.deadLetter]: DeadLetterSchema,
   [BUS_TOPICS.audit]: AuditEntrySchema,
+  [BUS_TOPICS.devices]: DeviceCheckpointSchema,
 } as const;
 
 export type BusSchemas = typeof BUS_SCHEMAS;

@@ -10,4 +10,5 @@ export * from './rules.js';
 export * from './rule-kinds.js';
 export * from './audit.js';
 export * from './dead-letter.js';
+export * from './device-checkpoint.js';
 export * from './bus-messages.js';

@@ -34,7 +34,8 @@ export function parseDeviceTopic(topic: string): ParsedDeviceTopic | null {
 /**
  * Bus topics (Kafka topic names; the in-process bus uses the same names). Keys:
  * telemetry and camera events by device id (per-device order), alerts by alert key (one open
- * alert per rule and device), rules by rule-set id (compacted: the latest set wins).
+ * alert per rule and device), rules by rule-set id (compacted: the latest set wins), devices by
+ * device id (compacted: the processor's latest checkpoint of each device).
  */
 export const BUS_TOPICS = {
   telemetry: 'ioc.telemetry',
@@ -43,5 +44,6 @@ export const BUS_TOPICS = {
   rules: 'ioc.rules',
   deadLetter: 'ioc.deadletter',
   audit: 'ioc.audit',
+  devices: 'ioc.devices',
 } as const;
 export type BusTopicName = (typeof BUS_TOPICS)[keyof typeof BUS_TOPICS];

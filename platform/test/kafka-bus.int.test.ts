@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { BUS_TOPICS, type DeadLetter, type Reading } from '../../contracts/src/index.js';
 import { KafkaBus, type BusRecord, type DeliveredRecord, type KafkaBusOptions } from '../src/bus/index.js';
 import { kafkaGroupId } from '../src/bus/kafka/subscription.js';
+import { DEFAULT_TOPIC_SETTINGS } from '../src/bus/kafka/topics.js';
 import { createLogger } from '../src/logger.js';
 
 /**
@@ -166,16 +167,22 @@ describe('KafkaBus publish and consume', () => {
     expect(received).toHaveLength(6);
   });
 
-  it('splits the partitions between two members of one group, each record to one of them', async () => {
+  it('splits the partitions between two members of one group, tells each its share, each record to one of them', async () => {
     const topicPrefix = prefix();
     const [busA, busB] = [await connect(topicPrefix), await connect(topicPrefix)];
     const got = { a: [] as DeliveredRecord<'ioc.telemetry'>[], b: [] as DeliveredRecord<'ioc.telemetry'>[] };
-    await busA.consume(BUS_TOPICS.telemetry, { groupId: 'processors', fromBeginning: true }, async (records) => void got.a.push(...records));
-    await busB.consume(BUS_TOPICS.telemetry, { groupId: 'processors', fromBeginning: true }, async (records) => void got.b.push(...records));
+    const owned = { a: [] as readonly number[], b: [] as readonly number[] };
+    const onAssignedTo = (member: 'a' | 'b') => (partitions: readonly number[]) => void (owned[member] = partitions);
+    await busA.consume(BUS_TOPICS.telemetry, { groupId: 'processors', fromBeginning: true, onAssigned: onAssignedTo('a') }, async (records) => void got.a.push(...records));
+    await until(() => owned.a.length === DEFAULT_TOPIC_SETTINGS.telemetryPartitions, 'the only member to own every partition');
+    await busB.consume(BUS_TOPICS.telemetry, { groupId: 'processors', fromBeginning: true, onAssigned: onAssignedTo('b') }, async (records) => void got.b.push(...records));
     await until(async () => {
       const [group] = (await admin.describeGroups([kafkaGroupId('processors', topicPrefix + BUS_TOPICS.telemetry)])).groups;
       return group.state === 'Stable' && group.members.length === 2;
     }, 'a stable group of two');
+    // After the rebalance each member is told its share, and the shares cover the topic once.
+    await until(() => owned.a.length + owned.b.length === DEFAULT_TOPIC_SETTINGS.telemetryPartitions, 'the partitions shared out');
+    expect([...owned.a, ...owned.b].sort((x, y) => x - y)).toEqual(Array.from({ length: DEFAULT_TOPIC_SETTINGS.telemetryPartitions }, (_, i) => i));
     const devices = Array.from({ length: 40 }, (_, i) => `dev-${i}`);
     await busA.publish(BUS_TOPICS.telemetry, telemetry(devices, 5));
     await until(() => got.a.length + got.b.length >= 200, 'all 200 records');
@@ -184,6 +191,7 @@ describe('KafkaBus publish and consume', () => {
     expect(partitionsA.size).toBeGreaterThan(0);
     expect(partitionsB.size).toBeGreaterThan(0);
     expect([...partitionsA].filter((p) => partitionsB.has(p))).toEqual([]);
+    expect([...partitionsA].every((p) => owned.a.includes(p)) && [...partitionsB].every((p) => owned.b.includes(p))).toBe(true);
     const offsets = [...got.a, ...got.b].map((r) => `${r.partition}@${r.offset}`);
     expect(new Set(offsets).size).toBe(200);
   });

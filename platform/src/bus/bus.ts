@@ -21,6 +21,11 @@ export interface ConsumeOptions {
   groupId: string;
   /** Start from the oldest retained record when the group has no committed position. */
   fromBeginning?: boolean;
+  /**
+   * Called with the partitions this member now owns, when it joins its group and after every
+   * rebalance: for state kept per partition, such as which silent devices this member watches.
+   */
+  onAssigned?: (partitions: readonly number[]) => void;
 }
 
 /**

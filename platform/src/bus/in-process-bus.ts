@@ -100,6 +100,8 @@ export class InProcessBus implements Bus {
       stopped: false,
     };
     log.groups.set(group.id, group);
+    // One member per group in a process: it owns the topic's one partition.
+    options.onAssigned?.([0]);
     this.schedule(log, group);
     return {
       pause: () => {

@@ -86,6 +86,7 @@ export class KafkaBus implements Bus {
       kafkaTopic: this.kafkaTopic(topic),
       groupId: options.groupId,
       fromBeginning: options.fromBeginning ?? false,
+      onAssigned: options.onAssigned,
       handler,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       retry: this.options.retry ?? { initialMs: 500, maxMs: 30_000 },

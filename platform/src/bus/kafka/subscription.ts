@@ -12,6 +12,7 @@ export interface SubscriptionOptions<T extends BusTopic> {
   kafkaTopic: string;
   groupId: string;
   fromBeginning: boolean;
+  onAssigned?: (partitions: readonly number[]) => void;
   handler: BatchHandler<T>;
   /** Batches of different partitions handled at once; 1 keeps the handler strictly sequential. */
   partitionsConsumedConcurrently: number;
@@ -56,6 +57,10 @@ export async function subscribe<T extends BusTopic>(options: SubscriptionOptions
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     logger.error({ err: payload.error, groupId, topic, restart: payload.restart }, 'Kafka consumer crashed');
   });
+  const onAssigned = options.onAssigned;
+  if (onAssigned) {
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => onAssigned(payload.memberAssignment[kafkaTopic] ?? []));
+  }
   const failures = new Map<number, number>();
 
   const eachBatch = async (payload: EachBatchPayload): Promise<void> => {

@@ -37,6 +37,8 @@ const DAY_MS = 24 * HOUR_MS;
  *   compaction would keep only the last one written, which may be an older state. 90 days
  *   bounds how long an unresolved alert survives a dashboard rebuild.
  * - rules: one partition (one ordered history), compacted: the latest rule set per id is kept forever.
+ * - devices: compacted, the processor's latest checkpoint per device, kept for as long as the
+ *   device exists (a device that stays silent must stay known).
  * - deadletter: kept 30 days, time for device owners to fix firmware and for replays.
  * - audit: kept `auditRetentionDays`.
  */
@@ -57,6 +59,7 @@ export function topicSpecs(settings: TopicSettings = DEFAULT_TOPIC_SETTINGS, pre
     spec(BUS_TOPICS.cameraEvents, 6, deleteAfter(7 * DAY_MS)),
     spec(BUS_TOPICS.alerts, 6, deleteAfter(90 * DAY_MS)),
     spec(BUS_TOPICS.rules, 1, { 'cleanup.policy': 'compact' }),
+    spec(BUS_TOPICS.devices, 3, { 'cleanup.policy': 'compact' }),
     spec(BUS_TOPICS.deadLetter, 3, deleteAfter(30 * DAY_MS)),
     spec(BUS_TOPICS.audit, 3, deleteAfter(settings.auditRetentionDays * DAY_MS)),
   ];

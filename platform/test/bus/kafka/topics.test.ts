@@ -19,8 +19,9 @@ describe('Kafka topics', () => {
     for (const spec of topicSpecs()) expect(spec.numPartitions).toBeLessThanOrEqual(partitions ?? 0);
   });
 
-  it('compacts rule sets in one partition and deletes the rest by age', () => {
+  it('compacts rule sets in one partition and device checkpoints, and deletes the rest by age', () => {
     expect(configOf(BUS_TOPICS.rules)).toMatchObject({ partitions: 1, config: { 'cleanup.policy': 'compact' } });
+    expect(configOf(BUS_TOPICS.devices).config).toEqual({ 'cleanup.policy': 'compact', 'min.insync.replicas': '1' });
     expect(configOf(BUS_TOPICS.alerts).config['cleanup.policy']).toBe('delete');
     expect(configOf(BUS_TOPICS.telemetry).config['retention.ms']).toBe(String(72 * 3_600_000));
   });
