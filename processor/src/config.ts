@@ -8,6 +8,8 @@ const ProcessorEnvSchema = z
     PROCESSOR_PORT: env.port(8082),
     /** How often time-driven rules (missing data) run. */
     PROCESSOR_TICK_INTERVAL_MS: env.int(5000, 100),
+    /** How often what the processor learned about each device (report interval) is checkpointed on ioc.devices. */
+    PROCESSOR_CHECKPOINT_INTERVAL_MS: env.int(30_000, 100),
     /** Where the local sink appends daily NDJSON files of readings and alerts; memory only when unset. */
     PROCESSOR_DATA_DIR: z.string().min(1).optional(),
     /** Readings, and separately alert snapshots, the local sink keeps in memory. */
@@ -21,6 +23,7 @@ const ProcessorEnvSchema = z
   .transform((e) => ({
     port: e.PROCESSOR_PORT,
     tickIntervalMs: e.PROCESSOR_TICK_INTERVAL_MS,
+    checkpointIntervalMs: e.PROCESSOR_CHECKPOINT_INTERVAL_MS,
     dataDir: e.PROCESSOR_DATA_DIR,
     sinkMemory: e.PROCESSOR_SINK_MEMORY,
     instanceId: e.PROCESSOR_INSTANCE_ID,

@@ -38,6 +38,7 @@ processor = await createProcessor({
   logger,
   metrics: createProcessorMetrics(registry),
   tickIntervalMs: config.tickIntervalMs,
+  checkpointIntervalMs: config.checkpointIntervalMs,
   instanceId: config.instanceId,
 });
 

@@ -4,6 +4,7 @@ import type { Bus, DeliveredRecord, Subscription } from '../../platform/src/bus/
 import { summarizeIssues } from '../../platform/src/errors.js';
 import type { Logger } from '../../platform/src/logger.js';
 import { Derivations } from './derived/derivations.js';
+import { DeviceCheckpoints } from './device-checkpoints.js';
 import { RuleEngine } from './engine/index.js';
 import type { ProcessorMetrics } from './metrics.js';
 import { Outbox } from './outbox.js';
@@ -20,6 +21,8 @@ export interface ProcessorOptions {
   metrics: ProcessorMetrics;
   /** How often time-driven rules run, milliseconds. */
   tickIntervalMs?: number;
+  /** How often the devices heard from are checkpointed on `ioc.devices`, milliseconds. */
+  checkpointIntervalMs?: number;
   /**
    * Names this instance's consumer groups for `ioc.alerts` and `ioc.rules`, which every
    * instance must read whole (telemetry is split between instances, operator changes and rule
@@ -60,6 +63,7 @@ export async function createProcessor(options: ProcessorOptions): Promise<Proces
   const engine = new RuleEngine(options.ruleSet);
   const derivations = new Derivations();
   const outbox = new Outbox(bus);
+  const devices = new DeviceCheckpoints();
   let closed = false;
 
   async function publishAlerts() {
@@ -73,6 +77,7 @@ export async function createProcessor(options: ProcessorOptions): Promise<Proces
     for (let i = 0; i < records.length; i++) {
       const reading = records[i].value;
       readings[i] = reading;
+      devices.noteReading(reading, records[i].partition);
       const changes = engine.onReading(reading);
       if (changes.length > 0) outbox.add(changes);
       const completed = derivations.add(reading);
@@ -142,6 +147,22 @@ export async function createProcessor(options: ProcessorOptions): Promise<Proces
     }
   }
 
+  async function checkpoint() {
+    const due = devices.due(clock(), engine);
+    if (due.length === 0) return;
+    try {
+      await bus.publish(BUS_TOPICS.devices, due.map((value) => ({ key: value.deviceId, value })));
+    } catch (error) {
+      devices.unpublished(due);
+      logger.warn({ err: error, devices: due.length }, 'device checkpoints not published yet; retrying with the next ones');
+    }
+  }
+
+  function onAssigned(partitions: readonly number[]) {
+    const { forgotten, restored } = devices.assign(partitions, engine);
+    logger.info({ partitions, forgotten, restored }, 'telemetry partitions assigned; watching their devices');
+  }
+
   const subscriptions: Subscription[] = [
     await bus.consume(BUS_TOPICS.rules, { groupId: `processor-rules-${instanceId}`, fromBeginning: true }, onRules),
     await bus.consume(BUS_TOPICS.alerts, { groupId: `processor-alerts-${instanceId}` }, onAlerts),
@@ -156,11 +177,17 @@ export async function createProcessor(options: ProcessorOptions): Promise<Proces
     logger.info({ ruleSet: options.ruleSet.id, version: options.ruleSet.version }, 'no rule set on the bus yet; published the built-in one');
   }
   await bus.readToEnd(BUS_TOPICS.alerts, onAlerts);
-  subscriptions.push(await bus.consume(BUS_TOPICS.telemetry, { groupId: TELEMETRY_GROUP }, onTelemetry));
+  // Before telemetry, so that the partitions this instance is given come with their devices.
+  await bus.readToEnd(BUS_TOPICS.devices, async (records) => {
+    for (const record of records) devices.noteCheckpoint(record.value);
+  });
+  subscriptions.push(await bus.consume(BUS_TOPICS.telemetry, { groupId: TELEMETRY_GROUP, onAssigned }, onTelemetry));
   subscriptions.push(await bus.consume(BUS_TOPICS.cameraEvents, { groupId: CAMERA_GROUP }, onCameraEvents));
   const storeWriter = await startStoreWriter({ bus, sink, logger: logger.child({ component: 'store-writer' }), metrics });
   const timer = setInterval(() => void tick(), options.tickIntervalMs ?? 5000);
   timer.unref();
+  const checkpointTimer = setInterval(() => void checkpoint(), options.checkpointIntervalMs ?? 30_000);
+  checkpointTimer.unref();
   logger.info({ ruleSet: options.ruleSet.id, version: options.ruleSet.version, rules: options.ruleSet.rules.length, instanceId }, 'processor consuming');
 
   return {
@@ -169,7 +196,10 @@ export async function createProcessor(options: ProcessorOptions): Promise<Proces
     async close() {
       closed = true;
       clearInterval(timer);
+      clearInterval(checkpointTimer);
       for (const subscription of subscriptions.reverse()) await subscription.stop();
+      // What the last batches taught, so a planned restart forgets nothing.
+      await checkpoint();
       await storeWriter.close();
     },
   };

@@ -10,6 +10,7 @@ Configuration comes from environment variables:
   INFLUX_MAX_BACKLOG=100000 lines held while the store is slow before consumption pauses
   PROCESSOR_DATA_DIR        the local store also appends daily NDJSON files here
   PROCESSOR_TICK_INTERVAL_MS=5000, PROCESSOR_INSTANCE_ID
+  PROCESSOR_CHECKPOINT_INTERVAL_MS=30000  how often device report intervals are checkpointed on ioc.devices
   PROCESSOR_PORT=8082       /healthz /readyz /metrics
   KAFKA_BROKERS             Kafka brokers host:port,... (in-process bus when unset)
   KAFKA_TOPIC_PREFIX, KAFKA_CLIENT_ID, KAFKA_SSL, KAFKA_SASL_MECHANISM/USERNAME/PASSWORD,

@@ -91,7 +91,7 @@ export async function startCity(environment: NodeJS.ProcessEnv, logLevel: string
       logger: partLogger('dashboard'),
       registry,
       auditLog,
-      users: { adminPassword: dashboardConfig.IOC_ADMIN_PASSWORD, seed: dashboardConfig.IOC_USERS },
+      users: { file: dashboardConfig.USERS_PATH, adminPassword: dashboardConfig.IOC_ADMIN_PASSWORD, seed: dashboardConfig.IOC_USERS },
       tokenSecret: dashboardConfig.IOC_TOKEN_SECRET,
       trustProxy: dashboardConfig.TRUST_PROXY,
     });
@@ -104,6 +104,7 @@ export async function startCity(environment: NodeJS.ProcessEnv, logLevel: string
       logger: partLogger('processor'),
       metrics: createProcessorMetrics(registry),
       tickIntervalMs: processorConfig.tickIntervalMs,
+      checkpointIntervalMs: processorConfig.checkpointIntervalMs,
       instanceId: processorConfig.instanceId,
     });
     closers.push(() => processor.close());

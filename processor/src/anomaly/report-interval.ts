@@ -42,10 +42,15 @@ export class ReportIntervalTracker {
 
   static restore(snapshot: ReportIntervalSnapshot, options?: ReportIntervalOptions): ReportIntervalTracker {
     const tracker = new ReportIntervalTracker(options);
-    tracker.last = snapshot.lastSeen ?? NaN;
-    tracker.usual = snapshot.usualIntervalMs ?? NaN;
-    tracker.seen = snapshot.intervals;
+    tracker.resume(snapshot);
     return tracker;
+  }
+
+  /** Continues from a snapshot, as if the readings it was learned from had been seen here. */
+  resume(snapshot: ReportIntervalSnapshot): void {
+    this.last = snapshot.lastSeen ?? NaN;
+    this.usual = snapshot.usualIntervalMs ?? NaN;
+    this.seen = snapshot.intervals;
   }
 
   observe(time: number): void {

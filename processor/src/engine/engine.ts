@@ -12,6 +12,7 @@ import {
   type Rule,
   type RuleSet,
 } from '../../../contracts/src/index.js';
+import type { ReportIntervalSnapshot } from '../anomaly/report-interval.js';
 import { alertId } from './alert-id.js';
 import { RULE_KINDS } from './kinds/index.js';
 import { thresholdKind, type CompiledThreshold, type ThresholdState } from './kinds/threshold.js';
@@ -135,6 +136,8 @@ export class RuleEngine {
    * created for the key takes its alert over, so a breach that persists does not open a second one.
    */
   private readonly known = new Map<string, Alert>();
+  /** Every `Reading.derived` name seen, to find a device's derived readings by id. */
+  private readonly derivedNames = new Set<string>();
 
   constructor(ruleSet: RuleSet) {
     this.index(ruleSet);
@@ -175,6 +178,7 @@ export class RuleEngine {
     if (device === undefined) {
       device = new Device(reading.deviceId, reading, derived);
       this.devices.set(id, device);
+      if (derived !== undefined) this.derivedNames.add(derived);
       this.assignRules(device, reading.ts, []);
     } else if (device.movedBy(reading)) {
       device.moveTo(reading);
@@ -305,6 +309,52 @@ export class RuleEngine {
     tracker.critical = alert.severity === 'critical';
     tracker.criticalSince = since;
     this.open.set(tracker.key, tracker);
+  }
+
+  /** The device's learned report interval, from its rule that learns one (missing data); undefined when none does. */
+  reportInterval(deviceId: string): ReportIntervalSnapshot | undefined {
+    const device = this.devices.get(deviceId);
+    if (device === undefined) return undefined;
+    for (const tracker of device.trackers) {
+      if (tracker.kind.reportInterval) return tracker.kind.reportInterval(tracker.state);
+    }
+    return undefined;
+  }
+
+  /**
+   * Starts watching a device known only from a checkpoint: the processor restarted, or took
+   * over the device's partition, and the device has not spoken since. Its rules start from
+   * the learned report interval, so a device that stays silent is reported missing. A device
+   * already known is left alone.
+   */
+  watchDevice(place: DevicePlace, reportInterval: ReportIntervalSnapshot): void {
+    if (this.devices.has(place.deviceId)) return;
+    const device = new Device(place.deviceId, place, undefined);
+    this.devices.set(place.deviceId, device);
+    this.assignRules(device, reportInterval.lastSeen ?? 0, []);
+    for (const tracker of device.trackers) tracker.kind.resumeReportInterval?.(tracker.state, reportInterval);
+  }
+
+  /**
+   * Stops evaluating a device (and its derived readings) whose readings now go to another
+   * processor instance, so this one does not wait for them and report the device missing. Its
+   * unresolved alerts are remembered, to be continued if the device comes back here.
+   */
+  forgetDevice(deviceId: string): void {
+    this.forget(deviceId);
+    for (const derived of this.derivedNames) this.forget(`${deviceId}|${derived}`);
+  }
+
+  private forget(id: string) {
+    const device = this.devices.get(id);
+    if (device === undefined) return;
+    this.devices.delete(id);
+    for (const tracker of device.trackers) {
+      this.timed.delete(tracker);
+      if (tracker.alert === null) continue;
+      this.open.delete(tracker.key);
+      this.known.set(tracker.key, tracker.alert);
+    }
   }
 
   /** The unresolved alerts, as last changed here or by an operator. */

@@ -1,4 +1,5 @@
 import type { BilingualText, CameraEvent, DeviceKind, Domain, MetricName, Reading, Rule, RuleType } from '../../../contracts/src/index.js';
+import type { ReportIntervalSnapshot } from '../anomaly/report-interval.js';
 import type { MetricRanges } from './physical-ranges.js';
 
 /** How far a rule's condition is breached for one device. */
@@ -63,6 +64,9 @@ export interface CompiledRule<R extends Rule = Rule> {
  *   timer with the current time and the time of the engine's first tick (when this processor
  *   started); return null to leave the level as it is.
  * - `evidence` and `message` run only when an alert changes; they may allocate.
+ * - `reportInterval` and `resumeReportInterval`, for kinds that learn how often a device reports
+ *   (missing data): what the processor checkpoints per device, and how a restarted or
+ *   rebalanced processor continues from the checkpoint.
  */
 export interface RuleKind<R extends Rule, C extends CompiledRule<R>, S> {
   compile(rule: R): C;
@@ -74,6 +78,8 @@ export interface RuleKind<R extends Rule, C extends CompiledRule<R>, S> {
   evidence(rule: C, state: S, level: AlertLevel, value: number | null): Record<string, unknown>;
   /** One sentence in Vietnamese and English an operator understands without opening the rule. */
   message(rule: C, state: S, level: AlertLevel, value: number | null, place: DevicePlace): BilingualText;
+  reportInterval?(state: S): ReportIntervalSnapshot;
+  resumeReportInterval?(state: S, snapshot: ReportIntervalSnapshot): void;
 }
 
 /** Every rule type has exactly one kind: adding a type to RuleSchema fails to compile until its kind is registered. */

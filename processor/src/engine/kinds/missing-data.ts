@@ -56,6 +56,14 @@ export const missingDataKind: RuleKind<MissingDataRule, CompiledMissingData, Mis
     return rule.level;
   },
 
+  reportInterval(state) {
+    return state.snapshot();
+  },
+
+  resumeReportInterval(state, snapshot) {
+    state.resume(snapshot);
+  },
+
   evidence({ rule }, state) {
     const usual = state.usualIntervalMs ?? NaN;
     return {

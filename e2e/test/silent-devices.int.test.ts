@@ -1,0 +1,112 @@
+import { Registry } from 'prom-client';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { BUS_TOPICS, RuleSetSchema, type Reading } from '../../contracts/src/index.js';
+import { createProcessorMetrics } from '../../processor/src/metrics.js';
+import { createProcessor, type Processor } from '../../processor/src/processor.js';
+import { LocalSink } from '../../processor/src/sink/local-sink.js';
+import { collect, kafkaBus, logger, openedAlerts, runId, sleep } from './support.js';
+
+/**
+ * The missing-data rule across processor restarts and rebalances, on real Kafka: an instance
+ * that hands partitions to a new one stops waiting for their devices (no false "no data"), and a
+ * restarted processor still reports a device that went quiet before it came back.
+ */
+const services = inject('services');
+const run = runId();
+const topicPrefix = `silent-${run}.`;
+const closers: Array<() => Promise<unknown>> = [];
+
+afterAll(async () => {
+  for (const close of closers.reverse()) await close();
+});
+
+/** Silent after max(3 × its interval, 2 s); nobody is flagged in a processor's first 4 s. */
+const RULES = RuleSetSchema.parse({
+  id: 'silent-devices-test',
+  version: 1,
+  rules: [
+    {
+      id: 'no-data',
+      version: 1,
+      name: { vi: 'Mất dữ liệu', en: 'No data' },
+      type: 'missing-data',
+      domain: 'environment',
+      intervalMultiplier: 3,
+      minIntervalSeconds: 2,
+      startupGraceSeconds: 4,
+    },
+  ],
+});
+
+async function startProcessor(name: string): Promise<Processor> {
+  const bus = await kafkaBus(services, topicPrefix, `silent-${name}-${run}`);
+  const processor = await createProcessor({
+    bus,
+    sink: new LocalSink({ memoryLimit: 10_000 }),
+    ruleSet: RULES,
+    logger,
+    metrics: createProcessorMetrics(new Registry()),
+    instanceId: `${name}-${run}`,
+    tickIntervalMs: 250,
+    checkpointIntervalMs: 500,
+  });
+  closers.push(() => bus.close(), () => processor.close());
+  return processor;
+}
+
+describe('silent devices across processor restarts and rebalances', () => {
+  it('raises no false alert on a rebalance, and reports a device that went quiet across a restart', async () => {
+    const devices = Array.from({ length: 8 }, (_, i) => `silent-${run}-${i}`);
+    const quiet = devices[0];
+    const feeder = await kafkaBus(services, topicPrefix);
+    closers.push(() => feeder.close());
+    const alerts = await collect(feeder, BUS_TOPICS.alerts);
+
+    // Every device reports every 250 ms, stamped when sent, until told to stop.
+    const speaking = new Set(devices);
+    let seq = 0;
+    let feeding = true;
+    const feed = (async () => {
+      while (feeding) {
+        const now = Date.now();
+        const readings: Reading[] = [...speaking].map((deviceId) => ({
+          deviceId,
+          domain: 'environment',
+          kind: 'air-station',
+          siteId: deviceId,
+          ward: 'Phường Hoàn Kiếm',
+          ts: now,
+          seq,
+          receivedAt: now,
+          metrics: { pm25: 35 },
+        }));
+        seq++;
+        await feeder.publish(BUS_TOPICS.telemetry, readings.map((value) => ({ key: value.deviceId, value })));
+        await sleep(250);
+      }
+    })();
+
+    const first = await startProcessor('first');
+    await sleep(3_000);
+    // A second instance joins: the group hands it some partitions and their devices.
+    const second = await startProcessor('second');
+    await sleep(8_000);
+    expect(openedAlerts(alerts, new Set(devices))).toEqual([]);
+
+    // One device goes quiet; once its last reading is checkpointed both instances stop.
+    speaking.delete(quiet);
+    await sleep(1_500);
+    await Promise.all([first.close(), second.close()]);
+    await sleep(2_000);
+
+    // A fresh instance never hears from the quiet device, and reports it after its grace period.
+    await startProcessor('restarted');
+    for (let waited = 0; waited < 20_000 && openedAlerts(alerts, new Set(devices)).length === 0; waited += 250) await sleep(250);
+    await sleep(2_000);
+    feeding = false;
+    await feed;
+    const opened = openedAlerts(alerts, new Set(devices));
+    expect(opened.map((alert) => [alert.deviceId, alert.ruleId])).toEqual([[quiet, 'no-data']]);
+    expect(opened[0].evidence).toMatchObject({ usualIntervalSeconds: expect.closeTo(0.25, 1) });
+  }, 90_000);
+});
