@@ -32,8 +32,9 @@ export function parseDeviceTopic(topic: string): ParsedDeviceTopic | null {
 }
 
 /**
- * Bus topics (Kafka topic names; the in-process bus uses the same names). Keys:
- * telemetry and camera events by device id (per-device order), alerts by alert key (one open
+ * Bus topics (Kafka topic names; the in-process bus uses the same names). Keys: telemetry by
+ * device id (per-device order), camera events by site id (a site's cameras are counted together
+ * by one processor instance, each camera still in order), alerts by alert key (one open
  * alert per rule and device), rules by rule-set id (compacted: the latest set wins), devices by
  * device id (compacted: the processor's latest checkpoint of each device).
  */

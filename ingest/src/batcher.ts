@@ -70,7 +70,8 @@ export class BusBatcher {
     const batch = this.pending;
     if (message.ok) {
       if (message.kind === 'reading') batch.readings.push({ key: message.reading.deviceId, value: message.reading });
-      else batch.cameraEvents.push({ key: message.event.deviceId, value: message.event });
+      // By site: the cameras of one site are counted together, so they must reach one processor instance.
+      else batch.cameraEvents.push({ key: message.event.siteId, value: message.event });
     } else {
       const { deadLetter } = message;
       this.options.metrics.invalidMessages.inc({ code: deadLetter.code });

@@ -53,7 +53,7 @@ describe('ingest', () => {
     expect(readings[0].value).toMatchObject({ deviceId: 'aq-hk-01', siteId: 'hn-hoankiem-aq', domain: 'environment', metrics: { pm25: 38.2 } });
   });
 
-  test('a camera event reaches ioc.camera-events', async () => {
+  test('a camera event reaches ioc.camera-events, keyed by its site so the site's cameras are counted together', async () => {
     const broker = await startBroker();
     const bus = new FlakyBus();
     const events = await collect(bus, BUS_TOPICS.cameraEvents);
@@ -62,7 +62,7 @@ describe('ingest', () => {
     await publishExample(await connectDevice(broker), 'camera');
 
     await vi.waitFor(() => expect(events).toHaveLength(1), waitLong);
-    expect(events[0]).toMatchObject({ key: 'cam-km-01', value: { eventId: 'evt-20260115-0310', eventType: 'congestion' } });
+    expect(events[0]).toMatchObject({ key: 'hn-kimma-x', value: { deviceId: 'cam-km-01', eventId: 'evt-20260115-0310', eventType: 'congestion' } });
   });
 
   test('refused messages reach ioc.deadletter with code and reason, and ingest goes on', async () => {
