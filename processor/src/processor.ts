@@ -3,6 +3,7 @@ import { BUS_TOPICS, RuleSetSchema, type Alert, type Reading, type RuleSet } fro
 import type { Bus, DeliveredRecord, Subscription } from '../../platform/src/bus/index.js';
 import { summarizeIssues } from '../../platform/src/errors.js';
 import type { Logger } from '../../platform/src/logger.js';
+import { AlertRefresh } from './alert-refresh.js';
 import { Derivations } from './derived/derivations.js';
 import { DeviceCheckpoints } from './device-checkpoints.js';
 import { RuleEngine } from './engine/index.js';
@@ -45,6 +46,8 @@ export interface Processor {
 export const TELEMETRY_GROUP = 'processor';
 /** The consumer group sharing the camera events between processor instances. */
 export const CAMERA_GROUP = 'processor-camera';
+/** How often the unresolved alerts are checked for a record on the bus about to age out. */
+const REFRESH_CHECK_INTERVAL_MS = 3_600_000;
 
 /**
  * The stream processor: readings from `ioc.telemetry` through the rule engine, alert changes to
@@ -54,7 +57,10 @@ export const CAMERA_GROUP = 'processor-camera';
  * the sink. Before consuming telemetry the processor reads `ioc.alerts` to its end, so after a
  * restart or a rebalance it continues the alerts it (or another instance) had open and a
  * redelivered reading opens no second alert. Operators' acknowledgements and resolutions come
- * back on `ioc.alerts`, rule sets on `ioc.rules`; a timer drives the time-based rules.
+ * back on `ioc.alerts`, rule sets on `ioc.rules`; a timer drives the time-based rules and writes
+ * long-unresolved alerts again before the topic's retention ages them out (alert-refresh.ts).
+ * Each device's learned report interval is checkpointed on `ioc.devices`, so an instance watches
+ * exactly the devices of the partitions it owns, across restarts and rebalances.
  */
 export async function createProcessor(options: ProcessorOptions): Promise<Processor> {
   const { bus, sink, logger, metrics } = options;
@@ -64,6 +70,8 @@ export async function createProcessor(options: ProcessorOptions): Promise<Proces
   const derivations = new Derivations();
   const outbox = new Outbox(bus);
   const devices = new DeviceCheckpoints();
+  const refresh = new AlertRefresh();
+  let refreshCheckedAt = -Infinity;
   let closed = false;
 
   async function publishAlerts() {
@@ -102,7 +110,10 @@ export async function createProcessor(options: ProcessorOptions): Promise<Proces
   }
 
   function onAlerts(records: DeliveredRecord<typeof BUS_TOPICS.alerts>[]) {
-    for (const record of records) engine.applyAlert(record.value);
+    for (const record of records) {
+      engine.applyAlert(record.value);
+      refresh.noteOnBus(record.value, record.timestamp);
+    }
     metrics.alertsOpen.set(engine.openAlertCount);
     return Promise.resolve();
   }
@@ -137,9 +148,16 @@ export async function createProcessor(options: ProcessorOptions): Promise<Proces
     if (ticking || closed) return;
     ticking = true;
     try {
-      const changes: readonly Alert[] = engine.tick(clock());
+      const now = clock();
+      const changes: readonly Alert[] = engine.tick(now);
       if (changes.length > 0) outbox.add(changes);
       await deliverPending();
+      if (now - refreshCheckedAt >= REFRESH_CHECK_INTERVAL_MS) {
+        const due = refresh.due(engine.openAlerts(), now);
+        if (due.length > 0) await bus.publish(BUS_TOPICS.alerts, due.map((alert) => ({ key: alert.key, value: alert })));
+        for (const alert of due) refresh.noteOnBus(alert, now);
+        refreshCheckedAt = now;
+      }
     } catch (error) {
       logger.warn({ err: error }, 'alert changes not delivered yet; retrying on the next tick');
     } finally {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BUS_TOPICS, resolveAlert, type Alert, type Reading, type RuleSet } from '../../contracts/src/index.js';
+import { BUS_TOPICS, acknowledgeAlert, mergeAlert, resolveAlert, type Alert, type Reading, type RuleSet } from '../../contracts/src/index.js';
 import { InProcessBus } from '../../platform/src/bus/index.js';
 import { createLogger } from '../../platform/src/logger.js';
 import { createProcessorMetrics } from '../src/metrics.js';
@@ -106,14 +106,14 @@ afterEach(async () => {
   for (const close of stop.splice(0).reverse()) await close();
 });
 
-async function start(sink: TimeSeriesSink, rules: RuleSet = INSTANT_PM25) {
+async function start(sink: TimeSeriesSink, rules: RuleSet = INSTANT_PM25, clock: () => number = Date.now) {
   const bus = new InProcessBus({ retryDelayMs: 10, logger });
   const registry = new Registry();
   const published: Alert[] = [];
   await bus.consume(BUS_TOPICS.alerts, { groupId: 'observer' }, async (records) => {
     for (const record of records) published.push(record.value);
   });
-  const processor: Processor = await createProcessor({ bus, sink, ruleSet: rules, logger, metrics: createProcessorMetrics(registry), tickIntervalMs: 50 });
+  const processor: Processor = await createProcessor({ bus, sink, ruleSet: rules, logger, metrics: createProcessorMetrics(registry), tickIntervalMs: 50, clock });
   stop.push(() => bus.close(), () => processor.close());
   const send = (readings: Reading[]) => bus.publish(BUS_TOPICS.telemetry, readings.map((reading) => ({ key: reading.deviceId, value: reading })));
   const metric = async (name: string) => (await registry.getSingleMetric(name)!.get()).values;
@@ -190,6 +190,27 @@ describe('processor', () => {
     await until('a new alert is published', () => published.length === 3);
     expect(published[2]).toMatchObject({ lastChange: 'opened', state: 'open', value: 210 });
     expect(published[2].id).not.toBe(published[0].id);
+  });
+
+  it('writes an alert unresolved for 30 days again, as it stands, before ioc.alerts ages its records out', async () => {
+    const DAY = 86_400_000;
+    let now = Date.now();
+    const { bus, published, send } = await start(new LocalSink(), INSTANT_PM25, () => now);
+    await send([readingAt(0, { pm25: 200 })]);
+    await until('the alert is published', () => published.length === 1);
+    const acknowledged = acknowledgeAlert(published[0], 'operator.an', now, 'crew sent');
+    await bus.publish(BUS_TOPICS.alerts, [{ key: acknowledged.key, value: acknowledged }]);
+    await until('the acknowledgement is on the bus', () => published.length === 2);
+
+    now += 29 * DAY;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(published).toHaveLength(2);
+    now += 2 * DAY;
+    await until('the alert is written again', () => published.length === 3);
+    expect(published[2]).toEqual(mergeAlert(published[0], acknowledged));
+    now += 1 * DAY;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(published).toHaveLength(3);
   });
 
   it('swaps in a rule set published on ioc.rules', async () => {

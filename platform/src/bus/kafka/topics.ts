@@ -34,8 +34,8 @@ const DAY_MS = 24 * HOUR_MS;
  *   `telemetryRetentionHours`, which bounds how long the store may be down before readings age out.
  * - camera-events, alerts: keyed by device id and alert key. Alerts are NOT compacted: snapshots of
  *   one alert come from several writers (processor, dashboard) and are folded with `mergeAlert`;
- *   compaction would keep only the last one written, which may be an older state. 90 days
- *   bounds how long an unresolved alert survives a dashboard rebuild.
+ *   compaction would keep only the last one written, which may be an older state. The
+ *   processor writes an alert unresolved for 30 days again, so it outlives the 90 days.
  * - rules: one partition (one ordered history), compacted: the latest rule set per id is kept forever.
  * - devices: compacted, the processor's latest checkpoint per device, kept for as long as the
  *   device exists (a device that stays silent must stay known).
