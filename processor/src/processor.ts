@@ -68,6 +68,11 @@ export async function createProcessor(options: ProcessorOptions): Promise<Proces
   const instanceId = options.instanceId ?? `${hostname()}-${process.pid}-${Date.now().toString(36)}`;
   const engine = new RuleEngine(options.ruleSet);
   const derivations = new Derivations();
+  /**
+   * Derived readings not on the bus yet. Their hour is closed in `derivations`, so a batch
+   * delivered again would not derive them again: they wait here until a publish succeeds.
+   */
+  const derived: Reading[] = [];
   const outbox = new Outbox(bus);
   const devices = new DeviceCheckpoints();
   const refresh = new AlertRefresh();
@@ -81,7 +86,6 @@ export async function createProcessor(options: ProcessorOptions): Promise<Proces
 
   async function onTelemetry(records: DeliveredRecord<typeof BUS_TOPICS.telemetry>[]) {
     const readings = new Array<Reading>(records.length);
-    const derived: Reading[] = [];
     for (let i = 0; i < records.length; i++) {
       const reading = records[i].value;
       readings[i] = reading;
@@ -93,7 +97,16 @@ export async function createProcessor(options: ProcessorOptions): Promise<Proces
     }
     // Hourly means and VN_AQI go round the bus like any reading: the rules, the store and the
     // dashboard get them from `ioc.telemetry` (the derivations ignore them when they come back).
-    if (derived.length > 0) await bus.publish(BUS_TOPICS.telemetry, derived.map((reading) => ({ key: reading.deviceId, value: reading })));
+    if (derived.length > 0) {
+      // Taken out before the await: batches of other partitions add to the list meanwhile.
+      const publishing = derived.splice(0);
+      try {
+        await bus.publish(BUS_TOPICS.telemetry, publishing.map((reading) => ({ key: reading.deviceId, value: reading })));
+      } catch (error) {
+        derived.unshift(...publishing);
+        throw error;
+      }
+    }
     await publishAlerts();
     const published = clock();
     for (const reading of readings) metrics.processingLatency.observe((published - reading.receivedAt) / 1000);

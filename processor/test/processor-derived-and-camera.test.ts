@@ -1,7 +1,8 @@
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUS_TOPICS, type Alert, type CameraEvent, type Reading, type RuleSetInput } from '../../contracts/src/index.js';
-import { InProcessBus } from '../../platform/src/bus/index.js';
+import { InProcessBus, type BusRecord } from '../../platform/src/bus/index.js';
+import type { BusTopic } from '../../contracts/src/index.js';
 import { createLogger } from '../../platform/src/logger.js';
 import { createProcessorMetrics } from '../src/metrics.js';
 import { createProcessor } from '../src/processor.js';
@@ -43,8 +44,23 @@ afterEach(async () => {
   for (const close of stop.splice(0).reverse()) await close();
 });
 
-async function start(rules: RuleSetInput['rules']) {
-  const bus = new InProcessBus({ retryDelayMs: 10, logger });
+/** A bus that refuses the first `failures` publishes of derived readings, as Kafka does while its leader moves. */
+class DerivedPublishFails extends InProcessBus {
+  constructor(private failures: number) {
+    super({ retryDelayMs: 10, logger });
+  }
+
+  override async publish<T extends BusTopic>(topic: T, records: BusRecord<T>[]): Promise<void> {
+    const derived = records.some((record) => (record.value as Partial<Reading>).derived !== undefined);
+    if (topic === BUS_TOPICS.telemetry && derived && this.failures > 0) {
+      this.failures--;
+      throw new Error('NOT_LEADER_FOR_PARTITION');
+    }
+    return super.publish(topic, records);
+  }
+}
+
+async function start(rules: RuleSetInput['rules'], bus = new InProcessBus({ retryDelayMs: 10, logger })) {
   const alerts: Alert[] = [];
   const telemetry: Reading[] = [];
   await bus.consume(BUS_TOPICS.alerts, { groupId: 'observer' }, async (records) => {
@@ -75,6 +91,16 @@ describe('processor, derived readings and camera events', () => {
       ['vn-aqi-hourly', T0 + 60 * MINUTE],
     ]);
     expect(derived[0].metrics).toEqual({ pm25: 100, pm10: 60 });
+  });
+
+  it('publishes the derived readings of a closed hour once the bus takes them, though the batch is not derived again', async () => {
+    const { bus, telemetry } = await start([VN_AQI_BAD], new DerivedPublishFails(2));
+    const readings = [0, 30, 60, 90].map((minute) => readingAt(minute, { pm25: 100, pm10: 60 }));
+    await bus.publish(BUS_TOPICS.telemetry, readings.map((reading) => ({ key: reading.deviceId, value: reading })));
+
+    await until('the hourly mean is published', () => telemetry.some((reading) => reading.derived === 'hourly-mean'));
+    const derived = telemetry.filter((reading) => reading.derived !== undefined);
+    expect(derived.map((reading) => [reading.derived, reading.ts, reading.metrics.pm25])).toEqual([['hourly-mean', T0, 100]]);
   });
 
   it('counts camera events from ioc.camera-events and publishes the alert they cause', async () => {
