@@ -2,6 +2,7 @@ export * from './domains.js';
 export * from './metrics.js';
 export * from './device-payloads.js';
 export * from './reading.js';
+export * from './reading-payload.js';
 export * from './topics.js';
 export * from './alert.js';
 export * from './alert-lifecycle.js';
