@@ -2,9 +2,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DOMAIN_OF_KIND, METRICS, RuleSetSchema, type DeviceKind, type MetricName, type RuleSet } from '../../../contracts/src/index.js';
+import { RuleSetSchema, type RuleSet } from '../../../contracts/src/index.js';
 import { IocError, iocError, summarizeIssues } from '../../../platform/src/errors.js';
-import { readRecording, recordingFormatOf, type CsvRecordingOptions, type RecordingFormat } from '../recording/index.js';
+import { startProgress } from '../../../platform/src/progress.js';
+import { CSV_FLAGS, CSV_FLAGS_USAGE, csvRecordingOptionsFromFlags, readRecording, recordingFormatOf, type RecordingFormat } from '../recording/index.js';
 import { defaultRuleSet } from '../rules/defaults/index.js';
 import { runBacktest, type BacktestReport } from './backtest.js';
 
@@ -20,16 +21,7 @@ Options:
   --format csv|ndjson    the recording's format (default: csv for *.csv, ndjson otherwise)
   --out FILE             where the JSON report goes (default: backtest-report.json)
   --tick-seconds N       how often, in recording time, timer rules such as missing data run (default 60)
-CSV only (each row becomes one reading of one metric):
-  --metric M             the metric the values are, e.g. pm25, waterLevel (required)
-  --kind K               the device kind (default: the first kind of the metric's domain)
-  --domain D             the domain, checked against the kind
-  --device ID            the device id (default: the file name)
-  --site S               the station or site (default: the device id)
-  --ward W               the ward or commune (default: "unspecified")
-  --timezone TZ          zone of times without one: UTC, Asia/Ho_Chi_Minh or +07:00 (default UTC)
-  --time-column C        the time column (default: timestamp)
-  --value-column C       the value column (default: value)
+${CSV_FLAGS_USAGE}
   --help                 this text
 
 The same recording and rules always give byte-identical reports. The summary goes to stdout,
@@ -41,15 +33,7 @@ const OPTIONS = {
   format: { type: 'string' },
   out: { type: 'string', default: 'backtest-report.json' },
   'tick-seconds': { type: 'string', default: '60' },
-  metric: { type: 'string' },
-  kind: { type: 'string' },
-  domain: { type: 'string' },
-  device: { type: 'string' },
-  site: { type: 'string' },
-  ward: { type: 'string', default: 'unspecified' },
-  timezone: { type: 'string', default: 'UTC' },
-  'time-column': { type: 'string', default: 'timestamp' },
-  'value-column': { type: 'string', default: 'value' },
+  ...CSV_FLAGS,
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -68,43 +52,12 @@ export async function loadRules(rules: string): Promise<RuleSet> {
   return parsed.data;
 }
 
-function csvOptions(values: ReturnType<typeof parse>, input: string): CsvRecordingOptions {
-  if (values.metric === undefined) throw iocError('IOC_BACKTEST_OPTIONS', ['a CSV recording needs --metric naming what its values are']);
-  const device = values.device ?? basename(input).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_.-]/g, '-');
-  return {
-    deviceId: device,
-    kind: (values.kind ?? defaultKindOf(values.metric)) as CsvRecordingOptions['kind'],
-    ...(values.domain === undefined ? {} : { domain: values.domain as CsvRecordingOptions['domain'] }),
-    ...(values.site === undefined ? {} : { siteId: values.site }),
-    ward: values.ward,
-    metric: values.metric as CsvRecordingOptions['metric'],
-    timezone: values.timezone,
-    timeColumn: values['time-column'],
-    valueColumn: values['value-column'],
-  };
-}
-
-/** The kind a CSV recording's device has when --kind is not given: the first of its metric's domain. */
-function defaultKindOf(metric: string): string {
-  const domain = METRICS[metric as MetricName]?.domain;
-  return domain === undefined ? 'unknown' : (Object.keys(DOMAIN_OF_KIND) as DeviceKind[]).find((kind) => DOMAIN_OF_KIND[kind] === domain)!;
-}
-
-
 function parse(argv: string[]) {
   try {
     return parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
   } catch (error) {
     throw iocError('IOC_BACKTEST_OPTIONS', [(error as Error).message]);
   }
-}
-
-/** A line of progress on a terminal, rewritten in place. */
-function progressLine(started: number) {
-  return (readings: number) => {
-    const seconds = (performance.now() - started) / 1000;
-    process.stderr.write(`\r${readings.toLocaleString('en')} readings, ${Math.round(readings / seconds).toLocaleString('en')}/s`);
-  };
 }
 
 /** The report as written: two-space JSON, ending in a newline. */
@@ -138,10 +91,10 @@ export async function main(argv: string[], stdout: { write(text: string): unknow
   const tickSeconds = Number(values['tick-seconds']);
   if (!(tickSeconds > 0)) throw iocError('IOC_BACKTEST_OPTIONS', [`--tick-seconds must be a positive number, not "${values['tick-seconds']}"`]);
   const ruleSet = await loadRules(values.rules);
-  const readings = readRecording(values.input, format, format === 'csv' ? csvOptions(values, values.input) : undefined);
-  const started = performance.now();
-  const report = await runBacktest(ruleSet, readings, { tickSeconds, ...(process.stderr.isTTY ? { onProgress: progressLine(started) } : {}) });
-  if (process.stderr.isTTY) process.stderr.write('\n');
+  const readings = readRecording(values.input, format, format === 'csv' ? csvRecordingOptionsFromFlags(values, values.input, 'IOC_BACKTEST_OPTIONS') : undefined);
+  const progress = startProgress({ unit: 'readings' });
+  const report = await runBacktest(ruleSet, readings, { tickSeconds, onProgress: (count) => progress.update(count) });
+  progress.finish();
   await writeFile(values.out, reportJson(report));
   stdout.write(summaryText(report, values.out));
 }

@@ -4,6 +4,7 @@ import { BusConfigSchema, createBus } from '../../../platform/src/bus/index.js';
 import { loadConfig } from '../../../platform/src/config.js';
 import { IocError, iocError, summarizeIssues } from '../../../platform/src/errors.js';
 import { createLogger } from '../../../platform/src/logger.js';
+import { startProgress } from '../../../platform/src/progress.js';
 import { recordReadings } from './recorder.js';
 
 const USAGE = `Records the live readings on the bus into an NDJSON file, the format \`npm run backtest\` replays.
@@ -60,6 +61,7 @@ async function main(argv: string[]) {
   if (busConfig.KAFKA_BROKERS.length === 0) throw iocError('IOC_RECORD_OPTIONS', ['KAFKA_BROKERS is not set; recording reads the readings from Kafka']);
 
   const bus = await createBus(busConfig, createLogger('record', process.env.LOG_LEVEL ?? 'warn', 2));
+  const progress = startProgress({ unit: 'readings' });
   const started = performance.now();
   try {
     const summary = await recordReadings({
@@ -69,11 +71,9 @@ async function main(argv: string[]) {
       maxMs: options.duration * 1000,
       devices: new Set(options.device),
       fromBeginning: options['from-beginning'],
-      onProgress: process.stderr.isTTY
-        ? (recorded) => process.stderr.write(`\r${recorded.toLocaleString('en')} readings in ${((performance.now() - started) / 1000).toFixed(0)} s`)
-        : undefined,
+      onProgress: (recorded) => progress.update(recorded, `${((performance.now() - started) / 1000).toFixed(0)} s of ${options.duration} s`),
     });
-    if (process.stderr.isTTY) process.stderr.write('\n');
+    progress.finish();
     process.stdout.write(`recorded ${summary.recorded.toLocaleString('en')} readings into ${options.out} (stopped: ${summary.stoppedBecause})\n`);
   } finally {
     await bus.close();
