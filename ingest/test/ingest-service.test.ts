@@ -53,7 +53,7 @@ describe('ingest', () => {
     expect(readings[0].value).toMatchObject({ deviceId: 'aq-hk-01', siteId: 'hn-hoankiem-aq', domain: 'environment', metrics: { pm25: 38.2 } });
   });
 
-  test('a camera event reaches ioc.camera-events, keyed by its site so the site's cameras are counted together', async () => {
+  test('a camera event reaches ioc.camera-events, keyed by its site so the cameras of a site are counted together', async () => {
     const broker = await startBroker();
     const bus = new FlakyBus();
     const events = await collect(bus, BUS_TOPICS.cameraEvents);
