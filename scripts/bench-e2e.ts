@@ -363,6 +363,7 @@ try {
     HOST: '127.0.0.1',
     IOC_ADMIN_PASSWORD: ADMIN_PASSWORD,
     AUDIT_LOG_PATH: `/tmp/bench-e2e-${run}-audit.ndjson`,
+    USERS_PATH: `/tmp/bench-e2e-${run}-users.json`,
   });
   const parts: Parts = { ingest, processor, dashboard };
   const watch = await watchDashboard(parts.dashboard);

@@ -8,6 +8,14 @@ export const AuditActionSchema = z.enum([
   'user.login',
   'user.login-failed',
   'user.create',
+  'user.role-change',
+  'user.password-reset',
+  'user.password-change',
+  'user.disable',
+  'user.enable',
+  'user.delete',
+  /** An account created or changed at start from configuration (IOC_ADMIN_PASSWORD, IOC_USERS); actor `system`. */
+  'user.configure',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 

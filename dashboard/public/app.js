@@ -26,6 +26,12 @@ const STATE = {
   resolved: { vi: 'Đã xử lý', en: 'Resolved' },
 };
 const POWER_STATES = { on: 'Bật / On', off: 'Tắt / Off', low: 'Giảm sáng / Dimmed', bootingUp: 'Đang khởi động / Starting' };
+/** Why the server ended a session, for the login form (401 codes). */
+const SESSION_ENDED = {
+  IOC_SESSION_EXPIRED: 'Phiên đăng nhập đã hết hạn. / Your session has expired.',
+  IOC_SESSION_REVOKED: 'Phiên đăng nhập đã kết thúc vì tài khoản đã thay đổi (đổi mật khẩu, khóa hoặc xóa). Hãy đăng nhập lại. / Your session was ended: the password changed or the account was disabled or removed. Log in again.',
+  IOC_ACCOUNT_DISABLED: 'Tài khoản đã bị khóa; hãy liên hệ quản trị viên. / Your account is disabled; ask an admin.',
+};
 const CONNECTION = {
   connecting: 'Đang kết nối… / Connecting…',
   live: 'Trực tuyến / Live',
@@ -124,9 +130,7 @@ async function api(path, options = {}) {
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
   const body = await response.json().catch(() => ({}));
-  if (response.status === 401 && state.session) {
-    logout(body.code === 'IOC_SESSION_EXPIRED' ? 'Phiên đăng nhập đã hết hạn. / Your session has expired.' : undefined);
-  }
+  if (response.status === 401 && state.session) logout(SESSION_ENDED[body.code]);
   if (!response.ok) {
     const error = new Error(body.message ?? `HTTP ${response.status}`);
     error.code = body.code;
@@ -167,7 +171,7 @@ async function login(event) {
     await enter(session);
   } catch (error) {
     $('login-error').textContent =
-      error.code === 'IOC_BAD_CREDENTIALS' ? 'Sai tên đăng nhập hoặc mật khẩu. / Wrong username or password.' : error.message;
+      error.code === 'IOC_BAD_CREDENTIALS' ? 'Sai tên đăng nhập hoặc mật khẩu. / Wrong username or password.' : (SESSION_ENDED[error.code] ?? error.message);
   } finally {
     form.querySelector('button[type=submit]').disabled = false;
   }
@@ -226,7 +230,13 @@ function connect() {
   socket.onclose = (event) => {
     if (state.socket !== socket) return;
     state.socket = null;
-    if (event.code === 4001) return logout('Phiên đăng nhập đã hết hạn. / Your session has expired.');
+    if (event.code === 4001) return logout(SESSION_ENDED.IOC_SESSION_EXPIRED);
+    // 4003: the account was disabled, deleted or its password changed; the API says which, and logs out.
+    if (event.code === 4003) {
+      return void api('/api/me').then(connect, (error) => {
+        if (error.status !== 401) scheduleReconnect();
+      });
+    }
     scheduleReconnect();
   };
 }

@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { env } from '../../platform/src/config.js';
 import { NewPasswordSchema, NewUserSchema } from './auth/users.js';
@@ -19,16 +20,20 @@ const UserSeedSchema = z
   })
   .pipe(z.array(NewUserSchema));
 
-export const DashboardConfigSchema = z.object({
-  PORT: env.port(8080),
-  HOST: z.string().default('0.0.0.0'),
-  /** First admin's password; generated and printed once when unset. */
-  IOC_ADMIN_PASSWORD: NewPasswordSchema.optional(),
-  /** Shared by all dashboard replicas; generated when unset (sessions then end at restart). */
-  IOC_TOKEN_SECRET: z.string().min(32, 'use at least 32 random characters, e.g. `openssl rand -base64 48`').optional(),
-  IOC_USERS: UserSeedSchema.optional(),
-  AUDIT_LOG_PATH: z.string().min(1).default('.data/audit.ndjson'),
-  /** Set when a reverse proxy sits in front, so login throttling sees the client's address. */
-  TRUST_PROXY: env.flag(false),
-});
+export const DashboardConfigSchema = z
+  .object({
+    PORT: env.port(8080),
+    HOST: z.string().default('0.0.0.0'),
+    /** First admin's password; generated and printed once when unset. */
+    IOC_ADMIN_PASSWORD: NewPasswordSchema.optional(),
+    /** Shared by all dashboard replicas; generated when unset (sessions then end at restart). */
+    IOC_TOKEN_SECRET: z.string().min(32, 'use at least 32 random characters, e.g. `openssl rand -base64 48`').optional(),
+    IOC_USERS: UserSeedSchema.optional(),
+    AUDIT_LOG_PATH: z.string().min(1).default('.data/audit.ndjson'),
+    /** The accounts file (mode 0600, password hashes only); `users.json` beside the audit log when unset. */
+    USERS_PATH: z.string().min(1).optional(),
+    /** Set when a reverse proxy sits in front, so login throttling sees the client's address. */
+    TRUST_PROXY: env.flag(false),
+  })
+  .transform((config) => ({ ...config, USERS_PATH: config.USERS_PATH ?? join(dirname(config.AUDIT_LOG_PATH), 'users.json') }));
 export type DashboardConfig = z.infer<typeof DashboardConfigSchema>;

@@ -12,6 +12,7 @@ import type { AuditLog } from './audit/audit-log.js';
 import { LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle.js';
 import { generatePassword } from './auth/password.js';
 import { SessionTokens, generateTokenSecret } from './auth/tokens.js';
+import { UserAccounts } from './auth/user-accounts.js';
 import { UserStore, type NewUser } from './auth/users.js';
 import { followBus } from './feeds.js';
 import { authenticate } from './http/auth.js';
@@ -36,9 +37,11 @@ export interface DashboardOptions {
   /** Records acknowledgements, rule changes and logins; the caller opens and closes it. */
   auditLog: AuditLog;
   users: {
+    /** JSON file the accounts are kept in (USERS_PATH); a file that is not valid stops start-up with IOC_USERS_FILE_INVALID. */
+    file: string;
     /** Password of the first admin, `admin`. When absent one is generated: see `generatedAdminPassword`. */
     adminPassword?: string;
-    /** More users to create at start (IOC_USERS). */
+    /** More users to create at start (IOC_USERS). Configuration wins for the accounts it names: see UserStore.configure. */
     seed?: NewUser[];
   };
   /** HMAC key for session tokens. When absent one is generated: sessions then end at restart and work on this replica only. */
@@ -83,13 +86,19 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
   const metrics = createDashboardMetrics(options.registry);
   const instanceId = options.instanceId ?? `${hostname()}-${randomUUID().slice(0, 8)}`;
 
-  const users = new UserStore();
+  const users = await UserStore.open({ path: options.users.file, now });
   const adminPassword = options.users.adminPassword ?? generatePassword();
   const generatedAdminPassword = options.users.adminPassword === undefined ? adminPassword : undefined;
-  await users.add({ username: 'admin', role: 'admin', password: adminPassword }, { replace: true });
-  for (const user of options.users.seed ?? []) await users.add(user, { replace: true });
+  const configured = await users.configure([
+    { username: 'admin', role: 'admin', password: adminPassword, source: 'IOC_ADMIN_PASSWORD' },
+    ...(options.users.seed ?? []).map((user) => ({ ...user, source: 'IOC_USERS' as const })),
+  ]);
+  for (const { username, source, created, changed } of configured) {
+    await options.auditLog.record({ actor: 'system', action: 'user.configure', target: username, details: { source, created, changed } });
+  }
   if (options.tokenSecret === undefined) logger.warn('IOC_TOKEN_SECRET is not set: sessions end when this process stops and work on this replica only');
   const tokens = new SessionTokens({ secret: options.tokenSecret ?? generateTokenSecret(), ttlMs: options.tokenTtlMs ?? TWELVE_HOURS, now });
+  const verifySession = (token: string) => users.current(tokens.verify(token));
 
   const alerts = new AlertStore(options.alertStore);
   const stations = new StationStore();
@@ -97,7 +106,7 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 64 * 1024, trustProxy: options.trustProxy ?? false });
   const live = new LiveServer(app.server, {
     ...options.live,
-    tokens,
+    verify: verifySession,
     logger,
     metrics,
     now,
@@ -123,14 +132,15 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
   registerErrorHandling(app);
 
   let ready = false;
-  const sessionDeps = { users, tokens, throttle: new LoginThrottle(options.loginThrottle), auditLog: options.auditLog, metrics, now };
+  const accounts = new UserAccounts({ users, auditLog: options.auditLog, accountsChanged: () => live.recheckSessions() });
+  const sessionDeps = { users, accounts, tokens, throttle: new LoginThrottle(options.loginThrottle), auditLog: options.auditLog, metrics, now };
   opsRoutes(app, { registry: options.registry, isReady: () => ready });
   await registerStaticAssets(app, PUBLIC_FOLDER);
   loginRoute(app, sessionDeps);
   await app.register(async (api) => {
     // Declared up front (null until `authenticate` sets it) so every request object keeps one shape.
     api.decorateRequest('session', null as never);
-    api.addHook('onRequest', authenticate(tokens));
+    api.addHook('onRequest', authenticate(verifySession));
     userRoutes(api, sessionDeps);
     alertRoutes(api, { alerts, actions, now });
     stationRoutes(api, { stations });

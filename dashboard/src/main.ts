@@ -22,7 +22,7 @@ const dashboard = await createDashboard({
   logger,
   registry,
   auditLog,
-  users: { adminPassword: config.IOC_ADMIN_PASSWORD, seed: config.IOC_USERS },
+  users: { file: config.USERS_PATH, adminPassword: config.IOC_ADMIN_PASSWORD, seed: config.IOC_USERS },
   tokenSecret: config.IOC_TOKEN_SECRET,
   trustProxy: config.TRUST_PROXY,
 });

@@ -10,6 +10,7 @@ Configuration comes from environment variables:
   IOC_TOKEN_SECRET          session-token key shared by replicas (>= 32 characters)
   IOC_USERS                 users to create: JSON [{"username","password","role"}]
   AUDIT_LOG_PATH=.data/audit.ndjson
+  USERS_PATH                accounts file; users.json beside AUDIT_LOG_PATH when unset
   TRUST_PROXY=false
   KAFKA_BROKERS             Kafka brokers host:port,... (in-process bus when unset)
   KAFKA_TOPIC_PREFIX, KAFKA_CLIENT_ID, KAFKA_SSL, KAFKA_SASL_MECHANISM/USERNAME/PASSWORD,

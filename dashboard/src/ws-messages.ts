@@ -43,5 +43,8 @@ export const StationsMessageSchema = z.strictObject({ type: z.literal('stations'
 export const ServerMessageSchema = z.discriminatedUnion('type', [SnapshotMessageSchema, AlertMessageSchema, StationsMessageSchema]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 
-/** Close codes the page acts on: 4001 log in again; 4008 reconnect for a fresh snapshot. */
-export const WS_CLOSE = { sessionExpired: 4001, tooSlow: 4008, shuttingDown: 1001 } as const;
+/**
+ * Close codes the page acts on: 4001 log in again; 4003 the account was disabled, deleted or its
+ * password changed (ask GET /api/me why); 4008 reconnect for a fresh snapshot.
+ */
+export const WS_CLOSE = { sessionExpired: 4001, sessionEnded: 4003, tooSlow: 4008, shuttingDown: 1001 } as const;

@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEntrySchema, BUS_TOPICS } from '../../contracts/src/index.js';
@@ -78,7 +80,10 @@ describe('dashboard page in Chromium', () => {
 
 describe('reconnecting', () => {
   it('shows the connection lost, reconnects to a restarted dashboard and takes its fresh snapshot', async () => {
-    const first = await startTestDashboard();
+    // A restarted dashboard keeps its accounts file; with the shared secret, the session stays valid.
+    const accounts = await mkdtemp(join(tmpdir(), 'ioc-accounts-'));
+    const users = { file: join(accounts, 'users.json') };
+    const first = await startTestDashboard({ users });
     const page = await browser.newPage();
     await page.goto(first.url);
     await page.fill('input[name=username]', OPERATOR.username);
@@ -90,14 +95,15 @@ describe('reconnecting', () => {
     await page.waitForSelector('.connection[data-state=offline]');
 
     const alert = makeAlert({ deviceId: 'after-restart' });
-    const second = await startTestDashboard({}, first.port);
+    const second = await startTestDashboard({ users }, first.port);
     try {
       await second.bus.publish(BUS_TOPICS.alerts, [{ key: alert.key, value: alert }]);
-      // Back-off starts at about a second; the session token stays valid because the secret is shared.
+      // Back-off starts at about a second.
       await page.locator(`[data-alert-id="${alert.id}"]`).waitFor({ timeout: 10_000 });
       expect(await page.getAttribute('.connection', 'data-state')).toBe('live');
     } finally {
       await second.close();
+      await rm(accounts, { recursive: true, force: true });
     }
   });
 });

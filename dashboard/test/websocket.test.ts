@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { BUS_TOPICS } from '../../contracts/src/index.js';
 import { ServerMessageSchema, WS_CLOSE, type ServerMessage } from '../src/ws-messages.js';
 import { makeAlert, makeReading } from './support/fixtures.js';
-import { OPERATOR, startTestDashboard, waitFor, type TestDashboard } from './support/test-dashboard.js';
+import { ADMIN_PASSWORD, OPERATOR, startTestDashboard, waitFor, type TestDashboard } from './support/test-dashboard.js';
 
 let test: TestDashboard;
 const sockets: WebSocket[] = [];
@@ -96,5 +96,17 @@ describe('live WebSocket', () => {
     const { socket } = await connect(token);
     const code = await new Promise<number>((resolve) => socket.once('close', resolve));
     expect(code).toBe(WS_CLOSE.sessionExpired);
+  });
+
+  it('closes the connection with 4003 when an admin disables the account, and refuses it afterwards', async () => {
+    test = await startTestDashboard();
+    const admin = await test.login('admin', ADMIN_PASSWORD);
+    const token = await test.login(OPERATOR.username, OPERATOR.password);
+    const { socket } = await connect(token);
+    const closed = new Promise<number>((resolve) => socket.once('close', resolve));
+    const response = await fetch(`${test.url}/api/users/${OPERATOR.username}/disable`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
+    expect(response.status).toBe(200);
+    expect(await closed).toBe(WS_CLOSE.sessionEnded);
+    expect(await refusedStatus(['ioc.v1', `bearer.${token}`])).toBe(401);
   });
 });

@@ -10,6 +10,7 @@ stand-in. Configuration comes from environment variables:
   IOC_TOKEN_SECRET          session-token key (>= 32 characters); generated when unset
   IOC_USERS                 users to create: JSON [{"username","password","role"}]
   AUDIT_LOG_PATH            audit log file (.data/audit.ndjson)
+  USERS_PATH                accounts file (users.json beside the audit log)
   MQTT_PORT=1883            embedded broker port; a free one is taken when it is busy (MQTT_HOST=0.0.0.0)
   MQTT_DEVICE_USERNAME, MQTT_DEVICE_PASSWORD
                             the embedded broker's device account (device / generated)

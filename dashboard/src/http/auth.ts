@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { iocError } from '../../../platform/src/errors.js';
 import { PERMISSIONS, allows, type Permission } from '../auth/roles.js';
-import type { Session, SessionTokens } from '../auth/tokens.js';
+import type { Session } from '../auth/tokens.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -10,13 +10,16 @@ declare module 'fastify' {
   }
 }
 
-/** onRequest hook: accepts `Authorization: Bearer <token>` and nothing else. */
-export function authenticate(tokens: SessionTokens) {
+/**
+ * onRequest hook: accepts `Authorization: Bearer <token>` and nothing else. `verify` checks the
+ * token and the account behind it as it stands now (disabled, deleted, role changed).
+ */
+export function authenticate(verify: (token: string) => Session) {
   return async (request: FastifyRequest) => {
     const header = request.headers.authorization ?? '';
     const match = /^Bearer (\S+)$/i.exec(header);
     if (!match) throw iocError('IOC_UNAUTHENTICATED');
-    request.session = tokens.verify(match[1]);
+    request.session = verify(match[1]);
   };
 }
 

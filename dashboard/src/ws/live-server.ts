@@ -4,12 +4,13 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Alert } from '../../../contracts/src/index.js';
 import { IocError, iocError } from '../../../platform/src/errors.js';
 import type { Logger } from '../../../platform/src/logger.js';
-import type { Session, SessionTokens } from '../auth/tokens.js';
+import type { Session } from '../auth/tokens.js';
 import type { DashboardMetrics } from '../metrics.js';
 import { WS_CLOSE, WS_PROTOCOL, WS_TOKEN_PREFIX, type ServerMessage, type Station } from '../ws-messages.js';
 
 export interface LiveServerOptions {
-  tokens: SessionTokens;
+  /** Checks a token and the account behind it; throws an IocError when it may not connect. */
+  verify: (token: string) => Session;
   logger: Logger;
   metrics: DashboardMetrics;
   now: () => number;
@@ -28,6 +29,7 @@ export interface LiveServerOptions {
 
 interface Client {
   socket: WebSocket;
+  token: string;
   session: Session;
   /** Stations changed since this client last received them. */
   pendingStations: Set<string>;
@@ -74,6 +76,21 @@ export class LiveServer {
     }
   }
 
+  /**
+   * Checks every connection's session again after an account changed: a disabled or deleted
+   * account, or one whose password changed, loses its live view at once (close 4003; the page
+   * then asks the API why and shows the login form).
+   */
+  recheckSessions(): void {
+    for (const client of this.clients) {
+      try {
+        client.session = this.options.verify(client.token);
+      } catch {
+        client.socket.close(WS_CLOSE.sessionEnded, 'session ended');
+      }
+    }
+  }
+
   stationChanged(siteId: string): void {
     if (this.clients.size > 0) this.changedStations.add(siteId);
   }
@@ -95,18 +112,20 @@ export class LiveServer {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/ws') {
       return refuse(socket, iocError('IOC_NOT_FOUND', [request.url ?? '/']));
     }
+    const token = tokenFromProtocols(request.headers['sec-websocket-protocol']);
     let session: Session;
     try {
-      session = this.options.tokens.verify(tokenFromProtocols(request.headers['sec-websocket-protocol']));
+      session = this.options.verify(token);
     } catch (error) {
       return refuse(socket, error instanceof IocError ? error : iocError('IOC_UNAUTHENTICATED'));
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, session));
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, token, session));
   }
 
-  private accept(socket: WebSocket, session: Session) {
+  private accept(socket: WebSocket, token: string, session: Session) {
     const client: Client = {
       socket,
+      token,
       session,
       pendingStations: new Set(),
       answeredPing: true,

@@ -16,6 +16,7 @@ export interface TestDashboard {
   bus: InProcessBus;
   auditLog: AuditLog;
   auditPath: string;
+  usersPath: string;
   url: string;
   port: number;
   login(username: string, password: string): Promise<string>;
@@ -24,10 +25,17 @@ export interface TestDashboard {
   close(): Promise<void>;
 }
 
-/** A dashboard on loopback (a free port unless given), with an in-process bus (new unless given), a temporary audit file and two extra users. */
-export async function startTestDashboard(options: Partial<DashboardOptions> = {}, port = 0): Promise<TestDashboard> {
+export type TestDashboardOptions = Partial<Omit<DashboardOptions, 'users'>> & { users?: Partial<DashboardOptions['users']> };
+
+/**
+ * A dashboard on loopback (a free port unless given), with an in-process bus (new unless given),
+ * a temporary audit file, a temporary users file (unless `users.file` names one, e.g. to start
+ * again on the same accounts) and two extra users.
+ */
+export async function startTestDashboard(options: TestDashboardOptions = {}, port = 0): Promise<TestDashboard> {
   const folder = await mkdtemp(join(tmpdir(), 'ioc-dashboard-'));
   const auditPath = join(folder, 'audit', 'audit.ndjson');
+  const users = { file: join(folder, 'users.json'), adminPassword: ADMIN_PASSWORD, seed: [OPERATOR, ENGINEER], ...options.users };
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
   const bus = options.bus instanceof InProcessBus ? options.bus : new InProcessBus({ logger });
   const auditLog = await AuditLog.open({ path: auditPath, bus, logger });
@@ -36,9 +44,9 @@ export async function startTestDashboard(options: Partial<DashboardOptions> = {}
     logger,
     registry: new Registry(),
     auditLog,
-    users: { adminPassword: ADMIN_PASSWORD, seed: [OPERATOR, ENGINEER] },
     tokenSecret: 'test-secret-that-is-long-enough-for-hmac',
     ...options,
+    users,
   });
   await dashboard.whenReady();
   const bound = await dashboard.listen(port);
@@ -47,6 +55,7 @@ export async function startTestDashboard(options: Partial<DashboardOptions> = {}
     bus,
     auditLog,
     auditPath,
+    usersPath: users.file,
     url: bound.url,
     port: bound.port,
     async login(username, password) {
