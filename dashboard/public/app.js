@@ -72,6 +72,8 @@ const state = {
   /** What changed since the last frame; the alert list is rebuilt only when alerts changed, so a button is never replaced under a click by a station update. */
   dirty: { alerts: false, stations: false },
   renderQueued: false,
+  /** The own-password request in flight: the live connection it ends waits for its new token. */
+  passwordChange: null,
 };
 
 // ---------- DOM helpers ----------
@@ -183,6 +185,7 @@ async function enter(session) {
   $('app-view').hidden = false;
   $('user-name').textContent = session.user.username;
   $('user-role').textContent = ROLES[session.user.role] ?? session.user.role;
+  $('users-open').hidden = session.user.role !== 'admin';
   try {
     state.catalogue = (await api('/api/catalogue')).metrics;
   } catch {
@@ -203,6 +206,8 @@ function logout(message) {
   state.alerts.clear();
   state.stations.clear();
   $('action-dialog').close();
+  $('password-dialog').close();
+  $('users-dialog').close();
   $('app-view').hidden = true;
   $('login-view').hidden = false;
   $('login-error').textContent = message ?? '';
@@ -233,9 +238,13 @@ function connect() {
     if (event.code === 4001) return logout(SESSION_ENDED.IOC_SESSION_EXPIRED);
     // 4003: the account was disabled, deleted or its password changed; the API says which, and logs out.
     if (event.code === 4003) {
-      return void api('/api/me').then(connect, (error) => {
-        if (error.status !== 401) scheduleReconnect();
-      });
+      // When this page changed the password, it reconnects with the new token once the answer is in.
+      return void (state.passwordChange ?? Promise.resolve())
+        .catch(() => undefined)
+        .then(() => api('/api/me'))
+        .then(connect, (error) => {
+          if (error.status !== 401) scheduleReconnect();
+        });
     }
     scheduleReconnect();
   };
@@ -507,6 +516,157 @@ async function submitAction(event) {
   }
 }
 
+// ---------- Own password ----------
+
+function openPassword() {
+  $('password-form').reset();
+  $('password-error').textContent = '';
+  $('password-dialog').showModal();
+  $('password-form').currentPassword.focus();
+}
+
+async function submitPassword(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const currentPassword = form.currentPassword.value;
+  const newPassword = form.newPassword.value;
+  if (!currentPassword || newPassword.length < 12) {
+    $('password-error').textContent =
+      'Nhập mật khẩu hiện tại và mật khẩu mới ít nhất 12 ký tự. / Enter your current password and a new one of at least 12 characters.';
+    return;
+  }
+  $('password-confirm').disabled = true;
+  // The server ends the account's other sessions, this page's live connection among them (4003).
+  state.passwordChange = api('/api/me/password', { method: 'PUT', body: { currentPassword, newPassword } });
+  try {
+    const session = await state.passwordChange;
+    state.session = session;
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+    $('password-dialog').close();
+  } catch (error) {
+    $('password-error').textContent =
+      error.code === 'IOC_CURRENT_PASSWORD_WRONG' ? 'Mật khẩu hiện tại không đúng. / The current password is wrong.' : error.message;
+  } finally {
+    state.passwordChange = null;
+    $('password-confirm').disabled = false;
+  }
+}
+
+// ---------- Users (admins) ----------
+
+let resetFor = null;
+
+function roleOptions(selected) {
+  return Object.entries(ROLES).map(([value, label]) => el('option', { value, selected: value === selected }, label));
+}
+
+async function openUsers() {
+  $('users-error').textContent = '';
+  $('reset-form').hidden = true;
+  $('users-dialog').showModal();
+  await loadUsers();
+}
+
+async function loadUsers() {
+  try {
+    const users = await api('/api/users');
+    $('users-list').replaceChildren(...users.map(renderUser));
+  } catch (error) {
+    $('users-error').textContent = error.message;
+  }
+}
+
+/** Runs one account action and shows the list as the server now holds it; the server's message explains a refusal. */
+async function userAction(request) {
+  $('users-error').textContent = '';
+  try {
+    await request();
+  } catch (error) {
+    $('users-error').textContent = error.message;
+  }
+  if (state.session) await loadUsers();
+}
+
+function renderUser(user) {
+  const path = `/api/users/${encodeURIComponent(user.username)}`;
+  // Configuration sets these accounts' role and password at every start; the server refuses such changes.
+  const configured = Boolean(user.configuredBy);
+  const why = configured ? `Cấu hình / Configured: ${user.configuredBy}` : undefined;
+  const toggle = user.disabled ? { action: 'enable', vi: 'Mở khóa', en: 'Enable' } : { action: 'disable', vi: 'Khóa', en: 'Disable' };
+  const remove = (event) => {
+    const button = event.currentTarget;
+    // Two clicks: the first asks, the second deletes.
+    if (button.dataset.confirm !== 'true') {
+      button.dataset.confirm = 'true';
+      button.replaceChildren('Xác nhận xóa?', el('span', { class: 'en' }, 'Confirm'));
+      return;
+    }
+    userAction(() => api(path, { method: 'DELETE' }));
+  };
+  return el(
+    'tr',
+    { dataset: { username: user.username, disabled: String(user.disabled) } },
+    el('td', {}, el('span', { class: 'username' }, user.username), configured && el('span', { class: 'configured' }, why)),
+    el(
+      'td',
+      {},
+      el(
+        'select',
+        {
+          'aria-label': `Vai trò / Role: ${user.username}`,
+          disabled: configured,
+          title: why,
+          onchange: (event) => userAction(() => api(`${path}/role`, { method: 'PUT', body: { role: event.currentTarget.value } })),
+        },
+        roleOptions(user.role),
+      ),
+    ),
+    el('td', {}, el('span', { class: 'badge account', dataset: { disabled: String(user.disabled) } }, user.disabled ? 'Đã khóa · Disabled' : 'Hoạt động · Active')),
+    el(
+      'td',
+      {},
+      el(
+        'div',
+        { class: 'user-actions' },
+        el('button', { type: 'button', dataset: { action: toggle.action }, onclick: () => userAction(() => api(`${path}/${toggle.action}`, { method: 'POST' })) },
+          toggle.vi, el('span', { class: 'en' }, toggle.en)),
+        el('button', { type: 'button', dataset: { action: 'reset' }, disabled: configured, title: why, onclick: () => openReset(user.username) },
+          'Đặt lại mật khẩu', el('span', { class: 'en' }, 'Reset password')),
+        el('button', { type: 'button', class: 'danger', dataset: { action: 'delete' }, disabled: configured, title: why, onclick: remove },
+          'Xóa', el('span', { class: 'en' }, 'Delete')),
+      ),
+    ),
+  );
+}
+
+function openReset(username) {
+  resetFor = username;
+  $('reset-form').reset();
+  $('reset-title').replaceChildren(bilingual({ vi: `Mật khẩu mới cho ${username}`, en: `New password for ${username}` }));
+  $('reset-form').hidden = false;
+  $('reset-form').password.focus();
+}
+
+async function submitReset(event) {
+  event.preventDefault();
+  const password = event.currentTarget.password.value;
+  const username = resetFor;
+  await userAction(async () => {
+    await api(`/api/users/${encodeURIComponent(username)}/password`, { method: 'PUT', body: { password } });
+    $('reset-form').hidden = true;
+  });
+}
+
+async function submitCreateUser(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const body = { username: form.username.value.trim(), password: form.password.value, role: form.elements.role.value };
+  await userAction(async () => {
+    await api('/api/users', { method: 'POST', body });
+    form.reset();
+  });
+}
+
 // ---------- Start ----------
 
 async function selectFilter(filter) {
@@ -539,6 +699,17 @@ function start() {
   $('logout').addEventListener('click', () => logout());
   $('action-form').addEventListener('submit', submitAction);
   $('action-cancel').addEventListener('click', () => $('action-dialog').close());
+  $('password-open').addEventListener('click', openPassword);
+  $('password-form').addEventListener('submit', submitPassword);
+  $('password-cancel').addEventListener('click', () => $('password-dialog').close());
+  $('users-open').addEventListener('click', openUsers);
+  $('users-close').addEventListener('click', () => $('users-dialog').close());
+  $('reset-form').addEventListener('submit', submitReset);
+  $('reset-cancel').addEventListener('click', () => {
+    $('reset-form').hidden = true;
+  });
+  $('create-user-form').addEventListener('submit', submitCreateUser);
+  $('create-user-form').elements.role.replaceChildren(...roleOptions('operator'));
   $('sound-toggle').addEventListener('click', () => {
     state.sound = !state.sound;
     renderSoundToggle();
