@@ -10,6 +10,7 @@ import { examplePayload } from '../../contracts/test/device-examples.js';
 import { normalizeMessage } from '../../ingest/src/normalize.js';
 import { readCsvReadings } from '../../processor/src/recording/index.js';
 import { ROOT, runId } from './support.js';
+import { SHARED_DATA } from '../../test-support/shared-data.js';
 
 /**
  * `npm run replay` as an engineer runs it against Mosquitto: every recorded reading arrives on its
@@ -18,7 +19,7 @@ import { ROOT, runId } from './support.js';
  */
 const { mqttUrl } = inject('services');
 const run = runId();
-const HANOI = join(ROOT, '../shared/data/hanoi-pm25/hanoi_pm25_hourly_2015_2020.csv');
+const HANOI = join(SHARED_DATA, 'hanoi-pm25/hanoi_pm25_hourly_2015_2020.csv');
 let folder: string;
 let observer: MqttClient;
 const received: Array<{ topic: string; payload: Buffer }> = [];

@@ -83,13 +83,14 @@ describe('KafkaBus topics', () => {
     await connect(topicPrefix);
     const { topics } = await admin.fetchTopicMetadata({ topics: Object.values(BUS_TOPICS).map((topic) => topicPrefix + topic) });
     const partitions = Object.fromEntries(topics.map((topic) => [topic.name.slice(topicPrefix.length), topic.partitions.length]));
-    expect(partitions).toEqual({ 'ioc.telemetry': 12, 'ioc.camera-events': 6, 'ioc.alerts': 6, 'ioc.rules': 1, 'ioc.deadletter': 3, 'ioc.audit': 3 });
+    expect(partitions).toEqual({ 'ioc.telemetry': 12, 'ioc.camera-events': 6, 'ioc.alerts': 6, 'ioc.rules': 1, 'ioc.deadletter': 3, 'ioc.audit': 3, 'ioc.devices': 3 });
     const { resources } = await admin.describeConfigs({
       includeSynonyms: false,
-      resources: [BUS_TOPICS.rules, BUS_TOPICS.audit].map((topic) => ({ type: 2, name: topicPrefix + topic, configNames: ['cleanup.policy', 'retention.ms'] })),
+      resources: [BUS_TOPICS.rules, BUS_TOPICS.audit, BUS_TOPICS.devices].map((topic) => ({ type: 2, name: topicPrefix + topic, configNames: ['cleanup.policy', 'retention.ms'] })),
     });
     const config = (topic: string, name: string) => resources.find((r) => r.resourceName === topicPrefix + topic)?.configEntries.find((e) => e.configName === name)?.configValue;
     expect(config(BUS_TOPICS.rules, 'cleanup.policy')).toBe('compact');
+    expect(config(BUS_TOPICS.devices, 'cleanup.policy')).toBe('compact');
     expect(config(BUS_TOPICS.audit, 'retention.ms')).toBe(String(365 * 86_400_000));
   });
 

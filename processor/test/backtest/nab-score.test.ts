@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NAB_PROFILES, normalisedNabScore, type NabCostMatrix, parseNabWindows, probationaryRows, scaledSigmoid, scoreNabFile } from '../../src/backtest/nab-score.js';
 import { parseTimestamp } from '../../src/recording/timestamps.js';
+import { SHARED_DATA } from '../../../test-support/shared-data.js';
 
-const NAB = '/work/shared/data/nab-dev';
+const NAB = `${SHARED_DATA}/nab-dev`;
 const STEP = 5 * 60_000;
 const T0 = Date.UTC(2014, 3, 1);
 

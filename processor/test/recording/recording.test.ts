@@ -4,8 +4,9 @@ import type { Reading } from '../../../contracts/src/index.js';
 import { IocError } from '../../../platform/src/errors.js';
 import { readCsvReadings, readNdjsonReadings, readRecording, recordingFormatOf, splitCsvLine } from '../../src/recording/index.js';
 import { parseTimestamp, timezoneOffsetMinutes } from '../../src/recording/timestamps.js';
+import { SHARED_DATA } from '../../../test-support/shared-data.js';
 
-const DATA = '/work/shared/data';
+const DATA = SHARED_DATA;
 
 async function collect(readings: AsyncIterable<Reading>): Promise<Reading[]> {
   const all: Reading[] = [];
