@@ -1,11 +1,5 @@
-import { connectAsync, type MqttClient } from 'mqtt';
-import { iocError } from '../../platform/src/errors.js';
-
-export interface PublisherOptions {
-  url: string;
-  username?: string;
-  password?: string;
-}
+import type { MqttClient } from 'mqtt';
+import { connectDevice, type DeviceAccount } from '../../platform/src/mqtt-device.js';
 
 /**
  * The simulator's only contact with the network: one MQTT connection publishing at QoS 1. After
@@ -17,23 +11,8 @@ export class MqttPublisher {
   private constructor(private readonly client: MqttClient) {}
 
   /** Connects once; a wrong URL or refused credentials fail here with a clear error instead of retrying forever. */
-  static async connect(options: PublisherOptions): Promise<MqttPublisher> {
-    try {
-      const client = await connectAsync(
-        options.url,
-        {
-          username: options.username,
-          password: options.password,
-          clientId: `ioc-simulator-${process.pid}-${Date.now().toString(36)}`,
-          reconnectPeriod: 2000,
-          connectTimeout: 10_000,
-        },
-        false,
-      );
-      return new MqttPublisher(client);
-    } catch (error) {
-      throw iocError('IOC_MQTT_UNREACHABLE', [options.url, error instanceof Error ? error.message : String(error)]);
-    }
+  static async connect(account: DeviceAccount): Promise<MqttPublisher> {
+    return new MqttPublisher(await connectDevice(account, 'ioc-simulator'));
   }
 
   get connected(): boolean {
