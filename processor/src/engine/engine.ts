@@ -15,7 +15,7 @@ import {
 import type { ReportIntervalSnapshot } from '../anomaly/report-interval.js';
 import { alertId } from './alert-id.js';
 import { RULE_KINDS } from './kinds/index.js';
-import { thresholdKind, type CompiledThreshold, type ThresholdState } from './kinds/threshold.js';
+import { thresholdKind, type CompiledThreshold } from './kinds/threshold.js';
 import { CATALOGUE_RANGES, METRIC_INDEX } from './physical-ranges.js';
 import { CRITICAL, NONE, WARNING, type AlertLevel, type CompiledRule, type DevicePlace, type Level, type RuleKind } from './rule-kind.js';
 import { selectRules } from './scope.js';
@@ -25,7 +25,41 @@ type AnyKind = RuleKind<Rule, CompiledRule, unknown>;
 interface CompiledEntry {
   readonly compiled: CompiledRule;
   readonly kind: AnyKind;
+  /** The rule's place in the rule set, naming it in a ReadingPlan's key. */
+  readonly index: number;
 }
+
+/**
+ * What a device's reading rules read and how they evaluate, in rule order: everything about the
+ * rules that does not depend on the device. Devices the same rules apply to (every device of a
+ * kind, under domain-wide rules) share one plan, so the hot loop reads it from cache and touches
+ * only the device's own states; built when the device's rules are assigned, never per reading.
+ */
+class ReadingPlan {
+  readonly size: number;
+  /** Per rule: the metric handed to `evaluate`, or null for kinds that read the whole reading. */
+  readonly metrics: (MetricName | null)[];
+  /** Per rule: the metric's index in `low`/`high`; −1 with no metric. */
+  readonly metricIndexes: Int32Array;
+  readonly kinds: AnyKind[];
+  readonly compiled: CompiledRule[];
+
+  constructor(
+    trackers: readonly Tracker[],
+    /** The values the device's sensors can produce, by metric index (see physical-ranges.ts). */
+    readonly low: Float64Array,
+    readonly high: Float64Array,
+  ) {
+    this.size = trackers.length;
+    this.metrics = trackers.map((tracker) => tracker.compiled.metric);
+    this.metricIndexes = Int32Array.from(trackers, ({ compiled }) => (compiled.metric === null ? -1 : METRIC_INDEX[compiled.metric]));
+    this.kinds = trackers.map((tracker) => tracker.kind);
+    this.compiled = trackers.map((tracker) => tracker.compiled);
+  }
+}
+
+const NO_PLAN = new ReadingPlan([], CATALOGUE_RANGES.low, CATALOGUE_RANGES.high);
+const NO_LEVELS = new Uint8Array(0);
 
 /** Returned when nothing changed, which is almost always: no allocation per reading. */
 const NO_CHANGES: readonly Alert[] = Object.freeze([]);
@@ -40,13 +74,22 @@ const RULE_GONE_COMMENT = 'Quy tắc đã bị xóa, tắt hoặc không còn á
 class Device implements DevicePlace {
   /** Rules evaluated on readings. */
   trackers: Tracker[] = [];
+  /** How the hot loop evaluates `trackers`: the plan, shared with devices under the same rules, and their states. */
+  plan = NO_PLAN;
+  /** `states[i]` is `trackers[i].state`, in an array of the device's own so the hot loop does not load each tracker. */
+  states: unknown[] = [];
+  /** The level each of `trackers` was evaluated at last: what `evaluate` gets as `previous`. */
+  levels = NO_LEVELS;
   /** Rules evaluated on camera events. */
   eventTrackers: Tracker[] = [];
   lastTs = -Infinity;
   lastSeq = -1;
-  /** The values the device's sensors can produce, by metric index (see physical-ranges.ts). */
-  low = CATALOGUE_RANGES.low;
-  high = CATALOGUE_RANGES.high;
+  /**
+   * Bit i set when `trackers[i]` is engaged (see Tracker.engaged), for the first 31 trackers: a
+   * rule at NONE whose tracker is not engaged changes nothing, and the hot loop learns that
+   * without touching the tracker.
+   */
+  engaged = 0;
   domain: Domain;
   kind: DeviceKind;
   siteId: string;
@@ -81,18 +124,15 @@ class Device implements DevicePlace {
 /** One rule applied to one device: the kind's state, how long the condition has held, and the unresolved alert. */
 class Tracker {
   alert: Alert | null = null;
-  /**
-   * The rule's metric, copied from `compiled` because compiled rules of different kinds have
-   * different shapes: read from the one Tracker shape, the hot loop's property load stays fast.
-   */
-  metric: MetricName | null;
-  /** Index of the rule's metric in the device's ranges; −1 for kinds that read the whole reading. */
-  metricIndex: number;
   breaching = false;
   /** Device time the condition entered warning or critical; meaningful while `breaching`. */
   breachSince = 0;
   critical = false;
   criticalSince = 0;
+  /** Whether the condition is breaching or an alert is unresolved, as marked in `device.engaged`. */
+  engaged = false;
+  /** Index in `device.trackers`, `device.levels` and the plan; −1 for camera rules. */
+  slot = -1;
 
   constructor(
     public compiled: CompiledRule,
@@ -100,9 +140,14 @@ class Tracker {
     public state: unknown,
     readonly key: string,
     readonly device: Device,
-  ) {
-    this.metric = compiled.metric;
-    this.metricIndex = compiled.metric === null ? -1 : METRIC_INDEX[compiled.metric];
+  ) {}
+
+  /** Brings `engaged`, and the tracker's bit in `device.engaged`, up to date; call after `breaching` or `alert` changed. */
+  settle() {
+    const engaged = this.breaching || this.alert !== null;
+    if (engaged === this.engaged) return;
+    this.engaged = engaged;
+    if (this.slot >= 0 && this.slot < 31) this.device.engaged ^= 1 << this.slot;
   }
 }
 
@@ -120,6 +165,8 @@ export class RuleEngine {
   private current!: RuleSet;
   private rulesByDomain = new Map<Domain, Rule[]>();
   private compiledByRule = new Map<Rule, CompiledEntry>();
+  /** ReadingPlans by the rules they hold (their indexes); rebuilt with the rule set. */
+  private plans = new Map<string, ReadingPlan>();
   /** By device id, and by `${deviceId}|${derived}` for derived readings. */
   private readonly devices = new Map<string, Device>();
   /** Sites whose camera events are counted together, by site id. */
@@ -191,28 +238,31 @@ export class RuleEngine {
     device.lastTs = ts;
     device.lastSeq = reading.seq;
 
-    const trackers = device.trackers;
+    const plan = device.plan;
+    const { metrics: names, metricIndexes, kinds, compiled, low, high } = plan;
+    const states = device.states;
+    const levels = device.levels;
     const metrics = reading.metrics;
-    const low = device.low;
-    const high = device.high;
-    for (let i = 0; i < trackers.length; i++) {
-      const tracker = trackers[i];
-      const metric = tracker.metric;
+    for (let i = 0; i < plan.size; i++) {
+      const metric = names[i];
       let value = NaN;
       if (metric !== null) {
         const measured = metrics[metric];
         if (measured === undefined) continue;
-        const m = tracker.metricIndex;
+        const m = metricIndexes[i];
         if (measured < low[m] || measured > high[m]) continue;
         value = measured;
       }
       // Threshold rules are most of any rule set: called directly, V8 inlines them; the call
       // through `kind` sees every other kind and stays a plain (megamorphic) call.
+      const kind = kinds[i];
       const level =
-        tracker.kind === thresholdKind
-          ? thresholdKind.evaluate(tracker.compiled as CompiledThreshold, tracker.state as ThresholdState, value, ts, reading)
-          : tracker.kind.evaluate(tracker.compiled, tracker.state, value, ts, reading);
-      if (level === NONE && !tracker.breaching && tracker.alert === null) continue;
+        kind === thresholdKind
+          ? thresholdKind.evaluate(compiled[i] as CompiledThreshold, null, value, ts, reading, levels[i] as Level)
+          : kind.evaluate(compiled[i], states[i], value, ts, reading, levels[i] as Level);
+      levels[i] = level;
+      if (level === NONE && (i < 31 ? (device.engaged & (1 << i)) === 0 : !device.trackers[i].engaged)) continue;
+      const tracker = device.trackers[i];
       const change = this.track(tracker, level, metric === null ? null : value, ts, reading.seq);
       if (change !== null) {
         if (changes === NO_CHANGES) changes = [];
@@ -280,6 +330,7 @@ export class RuleEngine {
     tracker.alert = null;
     tracker.breaching = false;
     tracker.critical = false;
+    tracker.settle();
     this.open.delete(snapshot.key);
   }
 
@@ -308,6 +359,7 @@ export class RuleEngine {
     tracker.breachSince = since;
     tracker.critical = alert.severity === 'critical';
     tracker.criticalSince = since;
+    tracker.settle();
     this.open.set(tracker.key, tracker);
   }
 
@@ -366,9 +418,10 @@ export class RuleEngine {
     this.current = ruleSet;
     this.rulesByDomain = new Map();
     this.compiledByRule = new Map();
-    for (const rule of ruleSet.rules) {
+    this.plans = new Map();
+    for (const [index, rule] of ruleSet.rules.entries()) {
       const kind = RULE_KINDS[rule.type] as AnyKind;
-      this.compiledByRule.set(rule, { compiled: kind.compile(rule), kind });
+      this.compiledByRule.set(rule, { compiled: kind.compile(rule), kind, index });
       const rules = this.rulesByDomain.get(rule.domain);
       if (rules) rules.push(rule);
       else this.rulesByDomain.set(rule.domain, [rule]);
@@ -403,12 +456,14 @@ export class RuleEngine {
     const previous = new Map([...device.trackers, ...device.eventTrackers].map((tracker) => [tracker.compiled.rule.id, tracker]));
     const trackers: Tracker[] = [];
     const eventTrackers: Tracker[] = [];
-    device.low = CATALOGUE_RANGES.low;
-    device.high = CATALOGUE_RANGES.high;
+    let { low, high } = CATALOGUE_RANGES;
+    let planKey = '';
+    const keepsState = new Set<Tracker>();
     for (const rule of selectRules(this.rulesByDomain.get(device.domain) ?? [], device)) {
-      const { compiled, kind } = this.compiledByRule.get(rule)!;
+      const { compiled, kind, index } = this.compiledByRule.get(rule)!;
       // A site takes only the camera rules that count per site; a camera only those that count per camera.
       if (compiled.eventGroup !== undefined ? (compiled.eventGroup === 'site') !== device.isSite : device.isSite) continue;
+      planKey += `${index},`;
       let tracker = previous.get(rule.id);
       if (tracker === undefined) {
         tracker = new Tracker(compiled, kind, kind.createState(compiled), alertKey(rule.id, device.deviceId), device);
@@ -416,17 +471,13 @@ export class RuleEngine {
       } else {
         previous.delete(rule.id);
         if (tracker.compiled.rule.type !== rule.type) tracker.state = kind.createState(compiled);
+        else keepsState.add(tracker);
         tracker.compiled = compiled;
         tracker.kind = kind;
-        tracker.metric = compiled.metric;
-        tracker.metricIndex = compiled.metric === null ? -1 : METRIC_INDEX[compiled.metric];
       }
       if (kind.tick) this.timed.add(tracker);
       else this.timed.delete(tracker);
-      if (compiled.ranges) {
-        device.low = compiled.ranges.low;
-        device.high = compiled.ranges.high;
-      }
+      if (compiled.ranges) ({ low, high } = compiled.ranges);
       (kind.onEvent ? eventTrackers : trackers).push(tracker);
     }
     for (const gone of previous.values()) {
@@ -435,10 +486,33 @@ export class RuleEngine {
     }
     device.trackers = trackers;
     device.eventTrackers = eventTrackers;
+    const levels = new Uint8Array(trackers.length);
+    device.engaged = 0;
+    for (const [i, tracker] of trackers.entries()) {
+      // A rule that keeps its state (same id and type) keeps its level; a new or retyped one starts at NONE.
+      if (tracker.slot >= 0 && keepsState.has(tracker)) levels[i] = device.levels[tracker.slot];
+      tracker.slot = i;
+      if (tracker.engaged && i < 31) device.engaged |= 1 << i;
+    }
+    for (const tracker of eventTrackers) tracker.slot = -1;
+    device.levels = levels;
+    let plan = this.plans.get(planKey);
+    if (plan === undefined) {
+      plan = new ReadingPlan(trackers, low, high);
+      this.plans.set(planKey, plan);
+    }
+    device.plan = plan;
+    device.states = trackers.map((tracker) => tracker.state);
   }
 
   /** Moves the tracker's condition to `level` at device time `ts`; returns the alert snapshot if the alert changed. */
   private track(tracker: Tracker, level: Level, value: number | null, ts: number, seq: number): Alert | null {
+    const change = this.advance(tracker, level, value, ts, seq);
+    tracker.settle();
+    return change;
+  }
+
+  private advance(tracker: Tracker, level: Level, value: number | null, ts: number, seq: number): Alert | null {
     if (level === NONE) {
       tracker.breaching = false;
       tracker.critical = false;

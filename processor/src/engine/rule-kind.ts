@@ -55,9 +55,12 @@ export interface CompiledRule<R extends Rule = Rule> {
  *   string building. Readings arrive per device in device order; after a device's clock is set
  *   back `ts` may go back once. `value` is `reading.metrics[rule.metric]` (never undefined: the
  *   engine skips readings without the metric, and values outside the device's physical ranges),
- *   or NaN when `metric` is null.
- *   Hysteresis belongs here: return the level the condition is at, with whatever memory of the
- *   previous level the kind needs kept in `state`.
+ *   or NaN when `metric` is null. `previous` is the level `evaluate` returned for this rule
+ *   and device the time before (NONE the first time, and after the rule's type changed): the
+ *   engine keeps it beside the device's other levels, so a kind whose only memory is the
+ *   previous level needs no state of its own and the hot path reads one object less.
+ *   Hysteresis belongs here: return the level the condition is at, from `previous` and whatever
+ *   other memory the kind keeps in `state`.
  * - `onEvent`, for kinds driven by camera events instead of readings; such kinds never see
  *   readings. Return null to leave the level as it is.
  * - `tick`, for time-driven kinds (missing data, camera clear-after), runs on the processor's
@@ -71,7 +74,7 @@ export interface CompiledRule<R extends Rule = Rule> {
 export interface RuleKind<R extends Rule, C extends CompiledRule<R>, S> {
   compile(rule: R): C;
   createState(rule: C): S;
-  evaluate(rule: C, state: S, value: number, ts: number, reading: Reading): Level;
+  evaluate(rule: C, state: S, value: number, ts: number, reading: Reading, previous: Level): Level;
   onEvent?(rule: C, state: S, event: CameraEvent): Level | null;
   tick?(rule: C, state: S, now: number, startedAt: number): Level | null;
   /** What the value was compared with, for the operator; the engine adds rule id, version and breach start. */

@@ -15,11 +15,6 @@ export interface CompiledThreshold extends CompiledRule<ThresholdRule> {
   readonly hysteresis: number;
 }
 
-/** The level of the last reading, which decides whether the hysteresis band applies. */
-export interface ThresholdState {
-  level: Level;
-}
-
 /**
  * A limit on one metric. The condition enters a level when the value is beyond its limit and
  * leaves it only once the value is back past the limit by `hysteresis`, so a value wandering
@@ -38,7 +33,8 @@ export function levelWithHysteresis(x: number, previous: Level, warningLimit: nu
   return NONE;
 }
 
-export const thresholdKind: RuleKind<ThresholdRule, CompiledThreshold, ThresholdState> = {
+/** No state: the level of the previous reading, which decides whether the hysteresis band applies, is `previous`. */
+export const thresholdKind: RuleKind<ThresholdRule, CompiledThreshold, null> = {
   compile(rule) {
     const sign = rule.direction === 'above' ? 1 : -1;
     return {
@@ -53,12 +49,11 @@ export const thresholdKind: RuleKind<ThresholdRule, CompiledThreshold, Threshold
   },
 
   createState() {
-    return { level: NONE };
+    return null;
   },
 
-  evaluate(rule, state, value) {
-    state.level = levelWithHysteresis(rule.sign * value, state.level, rule.warningLimit, rule.criticalLimit, rule.hysteresis);
-    return state.level;
+  evaluate(rule, _state, value, _ts, _reading, previous) {
+    return levelWithHysteresis(rule.sign * value, previous, rule.warningLimit, rule.criticalLimit, rule.hysteresis);
   },
 
   evidence({ rule }, _state, level, value) {

@@ -16,7 +16,6 @@ export interface CompiledTimeOfDayThreshold extends CompiledRule<TimeOfDayThresh
 }
 
 export interface TimeOfDayState {
-  level: Level;
   /** The local minute of the last reading, for the evidence. */
   minute: number;
 }
@@ -42,19 +41,15 @@ export const timeOfDayThresholdKind: RuleKind<TimeOfDayThresholdRule, CompiledTi
   },
 
   createState() {
-    return { level: NONE, minute: 0 };
+    return { minute: 0 };
   },
 
-  evaluate(rule, state, value, ts) {
+  evaluate(rule, state, value, ts, _reading, previous) {
     const minute = localMinuteOfDay(ts);
     state.minute = minute;
     const warningLimit = rule.warningLimits[minute];
-    if (warningLimit !== warningLimit) {
-      state.level = NONE;
-      return NONE;
-    }
-    state.level = levelWithHysteresis(rule.sign * value, state.level, warningLimit, rule.criticalLimits[minute], rule.rule.hysteresis);
-    return state.level;
+    if (warningLimit !== warningLimit) return NONE;
+    return levelWithHysteresis(rule.sign * value, previous, warningLimit, rule.criticalLimits[minute], rule.rule.hysteresis);
   },
 
   evidence(compiled, state, level, value) {
