@@ -14,6 +14,7 @@ import {
 } from '../../../contracts/src/index.js';
 import type { ReportIntervalSnapshot } from '../anomaly/report-interval.js';
 import { alertId } from './alert-id.js';
+import { IdMap } from './id-map.js';
 import { RULE_KINDS } from './kinds/index.js';
 import { thresholdKind, type CompiledThreshold } from './kinds/threshold.js';
 import { CATALOGUE_RANGES, METRIC_INDEX } from './physical-ranges.js';
@@ -94,6 +95,8 @@ class Device implements DevicePlace {
   kind: DeviceKind;
   siteId: string;
   ward: string;
+  /** What the engine finds the device by: its id, with the derived readings' name for derived readings (see `engineId`). */
+  readonly id: string;
 
   constructor(
     readonly deviceId: string,
@@ -102,6 +105,7 @@ class Device implements DevicePlace {
     /** Counts the camera events of a whole site rather than one device's readings or events. */
     readonly isSite = false,
   ) {
+    this.id = engineId(deviceId, derived);
     this.domain = place.domain;
     this.kind = place.kind;
     this.siteId = place.siteId;
@@ -120,6 +124,13 @@ class Device implements DevicePlace {
     this.ward = reading.ward;
   }
 }
+
+/** The id the engine keeps a device's readings, or one kind of its derived readings, under. */
+function engineId(deviceId: string, derived: string | undefined): string {
+  return derived === undefined ? deviceId : `${deviceId}|${derived}`;
+}
+
+const idOf = (device: Device) => device.id;
 
 /** One rule applied to one device: the kind's state, how long the condition has held, and the unresolved alert. */
 class Tracker {
@@ -167,10 +178,10 @@ export class RuleEngine {
   private compiledByRule = new Map<Rule, CompiledEntry>();
   /** ReadingPlans by the rules they hold (their indexes); rebuilt with the rule set. */
   private plans = new Map<string, ReadingPlan>();
-  /** By device id, and by `${deviceId}|${derived}` for derived readings. */
-  private readonly devices = new Map<string, Device>();
+  /** By `engineId`: device id, and `${deviceId}|${derived}` for derived readings. */
+  private readonly devices = new IdMap(idOf);
   /** Sites whose camera events are counted together, by site id. */
-  private readonly sites = new Map<string, Device>();
+  private readonly sites = new IdMap(idOf);
   /** Trackers with an unresolved alert, by alert key. */
   private readonly open = new Map<string, Tracker>();
   /** Trackers whose kind is time-driven, visited by `tick`. */
@@ -220,7 +231,7 @@ export class RuleEngine {
   onReading(reading: Reading): readonly Alert[] {
     let changes = NO_CHANGES;
     const derived = reading.derived;
-    const id = derived === undefined ? reading.deviceId : `${reading.deviceId}|${derived}`;
+    const id = engineId(reading.deviceId, derived);
     let device = this.devices.get(id);
     if (device === undefined) {
       device = new Device(reading.deviceId, reading, derived);
@@ -394,7 +405,7 @@ export class RuleEngine {
    */
   forgetDevice(deviceId: string): void {
     this.forget(deviceId);
-    for (const derived of this.derivedNames) this.forget(`${deviceId}|${derived}`);
+    for (const derived of this.derivedNames) this.forget(engineId(deviceId, derived));
   }
 
   private forget(id: string) {
@@ -429,7 +440,7 @@ export class RuleEngine {
   }
 
   /** The device (or site) a camera event is counted for, created or moved as the event places it; alerts a move ends go to `resolved`. */
-  private placeOf(places: Map<string, Device>, id: string, event: CameraEvent, isSite: boolean, resolved: Alert[]): Device {
+  private placeOf(places: IdMap<Device>, id: string, event: CameraEvent, isSite: boolean, resolved: Alert[]): Device {
     let place = places.get(id);
     if (place === undefined) {
       place = new Device(id, event, undefined, isSite);
