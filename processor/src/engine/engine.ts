@@ -7,7 +7,6 @@ import {
   type CameraEvent,
   type DeviceKind,
   type Domain,
-  type MetricName,
   type Reading,
   type Rule,
   type RuleSet,
@@ -15,9 +14,10 @@ import {
 import type { ReportIntervalSnapshot } from '../anomaly/report-interval.js';
 import { alertId } from './alert-id.js';
 import { IdMap } from './id-map.js';
+import { MetricValues, type MetricLayout } from './metric-values.js';
 import { RULE_KINDS } from './kinds/index.js';
 import { thresholdKind, type CompiledThreshold } from './kinds/threshold.js';
-import { CATALOGUE_RANGES, METRIC_INDEX } from './physical-ranges.js';
+import { CATALOGUE_RANGES } from './physical-ranges.js';
 import { CRITICAL, NONE, WARNING, type AlertLevel, type CompiledRule, type DevicePlace, type Level, type RuleKind } from './rule-kind.js';
 import { selectRules } from './scope.js';
 
@@ -38,12 +38,12 @@ interface CompiledEntry {
  */
 class ReadingPlan {
   readonly size: number;
-  /** Per rule: the metric handed to `evaluate`, or null for kinds that read the whole reading. */
-  readonly metrics: (MetricName | null)[];
-  /** Per rule: the metric's index in `low`/`high`; −1 with no metric. */
+  /** Per rule: the index of the metric handed to `evaluate` (see physical-ranges.ts); −1 for kinds that read the whole reading. */
   readonly metricIndexes: Int32Array;
   readonly kinds: AnyKind[];
   readonly compiled: CompiledRule[];
+  /** The key layout of the last reading evaluated under this plan: the next one most likely has it too. */
+  layout: MetricLayout | null = null;
 
   constructor(
     trackers: readonly Tracker[],
@@ -52,8 +52,7 @@ class ReadingPlan {
     readonly high: Float64Array,
   ) {
     this.size = trackers.length;
-    this.metrics = trackers.map((tracker) => tracker.compiled.metric);
-    this.metricIndexes = Int32Array.from(trackers, ({ compiled }) => (compiled.metric === null ? -1 : METRIC_INDEX[compiled.metric]));
+    this.metricIndexes = Int32Array.from(trackers, ({ compiled }) => compiled.metricIndex);
     this.kinds = trackers.map((tracker) => tracker.kind);
     this.compiled = trackers.map((tracker) => tracker.compiled);
   }
@@ -196,6 +195,8 @@ export class RuleEngine {
   private readonly known = new Map<string, Alert>();
   /** Every `Reading.derived` name seen, to find a device's derived readings by id. */
   private readonly derivedNames = new Set<string>();
+  /** The metrics of the reading being evaluated. */
+  private readonly values = new MetricValues();
 
   constructor(ruleSet: RuleSet) {
     this.index(ruleSet);
@@ -250,31 +251,26 @@ export class RuleEngine {
     device.lastSeq = reading.seq;
 
     const plan = device.plan;
-    const { metrics: names, metricIndexes, kinds, compiled, low, high } = plan;
+    const { metricIndexes, kinds, compiled, low, high } = plan;
     const states = device.states;
     const levels = device.levels;
-    const metrics = reading.metrics;
+    const metrics = this.values;
+    plan.layout = metrics.read(reading.metrics, plan.layout);
+    const { value: values, present } = metrics;
     for (let i = 0; i < plan.size; i++) {
-      const metric = names[i];
-      let value = NaN;
-      if (metric !== null) {
-        const measured = metrics[metric];
-        if (measured === undefined) continue;
-        const m = metricIndexes[i];
-        if (measured < low[m] || measured > high[m]) continue;
-        value = measured;
-      }
+      const m = metricIndexes[i];
+      if (m >= 0 && (present[m] === 0 || values[m] < low[m] || values[m] > high[m])) continue;
       // Threshold rules are most of any rule set: called directly, V8 inlines them; the call
       // through `kind` sees every other kind and stays a plain (megamorphic) call.
       const kind = kinds[i];
       const level =
         kind === thresholdKind
-          ? thresholdKind.evaluate(compiled[i] as CompiledThreshold, null, value, ts, reading, levels[i] as Level)
-          : kind.evaluate(compiled[i], states[i], value, ts, reading, levels[i] as Level);
+          ? thresholdKind.evaluate(compiled[i] as CompiledThreshold, null, reading, metrics, levels[i] as Level)
+          : kind.evaluate(compiled[i], states[i], reading, metrics, levels[i] as Level);
       levels[i] = level;
       if (level === NONE && (i < 31 ? (device.engaged & (1 << i)) === 0 : !device.trackers[i].engaged)) continue;
       const tracker = device.trackers[i];
-      const change = this.track(tracker, level, metric === null ? null : value, ts, reading.seq);
+      const change = this.track(tracker, level, m < 0 ? null : values[m], ts, reading.seq);
       if (change !== null) {
         if (changes === NO_CHANGES) changes = [];
         (changes as Alert[]).push(change);

@@ -1,5 +1,6 @@
 import type { BilingualText, CameraEvent, DeviceKind, Domain, MetricName, Reading, Rule, RuleType } from '../../../contracts/src/index.js';
 import type { ReportIntervalSnapshot } from '../anomaly/report-interval.js';
+import type { MetricValues } from './metric-values.js';
 import type { MetricRanges } from './physical-ranges.js';
 
 /** How far a rule's condition is breached for one device. */
@@ -27,8 +28,10 @@ export interface DevicePlace {
 /** What every kind's compiled rule carries for the engine. Kinds extend it with their precomputed parameters. */
 export interface CompiledRule<R extends Rule = Rule> {
   readonly rule: R;
-  /** The metric the engine hands to `evaluate`; null when the kind reads the whole reading (or none). */
+  /** The metric the rule evaluates; null when the kind reads the whole reading (or none). */
   readonly metric: MetricName | null;
+  /** The metric's index (METRIC_INDEX), where `evaluate` finds its value in MetricValues; −1 when `metric` is null. */
+  readonly metricIndex: number;
   /** Minimum duration, device-time milliseconds, the condition must hold before an alert opens or escalates. */
   readonly forMs: number;
   /**
@@ -53,14 +56,18 @@ export interface CompiledRule<R extends Rule = Rule> {
  *   the state is kept, so `evaluate` must accept state built under the rule's previous parameters.
  * - `evaluate` is the hot path (millions of calls a second): no allocation, no closures, no
  *   string building. Readings arrive per device in device order; after a device's clock is set
- *   back `ts` may go back once. `value` is `reading.metrics[rule.metric]` (never undefined: the
- *   engine skips readings without the metric, and values outside the device's physical ranges),
- *   or NaN when `metric` is null. `previous` is the level `evaluate` returned for this rule
+ *   back `reading.ts` may go back once. The rule's value is `metrics.value[rule.metricIndex]`
+ *   (the engine calls evaluate only when the reading has the metric, within the device's
+ *   physical ranges). Numbers are read there and from `reading` rather than passed: V8
+ *   allocates a number passed to a function it does not inline, and most kinds are called
+ *   through this interface. `previous` is the level `evaluate` returned for this rule
  *   and device the time before (NONE the first time, and after the rule's type changed): the
  *   engine keeps it beside the device's other levels, so a kind whose only memory is the
  *   previous level needs no state of its own and the hot path reads one object less.
  *   Hysteresis belongs here: return the level the condition is at, from `previous` and whatever
- *   other memory the kind keeps in `state`.
+ *   other memory the kind keeps in `state`. A kind that reads the whole reading's metrics reads
+ *   them from `metrics` too, not from `reading.metrics`: there each read of a number by a
+ *   computed name allocates (see MetricValues).
  * - `onEvent`, for kinds driven by camera events instead of readings; such kinds never see
  *   readings. Return null to leave the level as it is.
  * - `tick`, for time-driven kinds (missing data, camera clear-after), runs on the processor's
@@ -74,7 +81,7 @@ export interface CompiledRule<R extends Rule = Rule> {
 export interface RuleKind<R extends Rule, C extends CompiledRule<R>, S> {
   compile(rule: R): C;
   createState(rule: C): S;
-  evaluate(rule: C, state: S, value: number, ts: number, reading: Reading, previous: Level): Level;
+  evaluate(rule: C, state: S, reading: Reading, metrics: MetricValues, previous: Level): Level;
   onEvent?(rule: C, state: S, event: CameraEvent): Level | null;
   tick?(rule: C, state: S, now: number, startedAt: number): Level | null;
   /** What the value was compared with, for the operator; the engine adds rule id, version and breach start. */

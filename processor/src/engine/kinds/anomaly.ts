@@ -1,5 +1,6 @@
 import { METRICS, type AnomalyRule, type MetricName } from '../../../../contracts/src/index.js';
 import { AnomalyDetector } from '../../anomaly/anomaly-detector.js';
+import { METRIC_INDEX } from '../physical-ranges.js';
 import { NONE, severityLevel, type AlertLevel, type CompiledRule, type RuleKind } from '../rule-kind.js';
 import { formatNumber, formatQuantity, placeText } from '../wording.js';
 
@@ -25,19 +26,20 @@ export interface AnomalyState {
  */
 export const anomalyKind: RuleKind<AnomalyRule, CompiledAnomaly, AnomalyState> = {
   compile(rule) {
-    return { rule, metric: rule.metric, forMs: 0, level: severityLevel(rule.severity), clearAfterMs: rule.clearAfterSeconds * 1000 };
+    return { rule, metric: rule.metric, metricIndex: METRIC_INDEX[rule.metric], forMs: 0, level: severityLevel(rule.severity), clearAfterMs: rule.clearAfterSeconds * 1000 };
   },
 
   createState({ rule }) {
     return { rule, detector: new AnomalyDetector(rule), lastAnomalousAt: -Infinity };
   },
 
-  evaluate(compiled, state, value, ts) {
+  evaluate(compiled, state, reading, metrics) {
+    const ts = reading.ts;
     if (state.rule !== compiled.rule) {
       if (!sameParameters(state.rule, compiled.rule)) state.detector = new AnomalyDetector(compiled.rule);
       state.rule = compiled.rule;
     }
-    if (state.detector.observe(ts, value) === 'anomalous') {
+    if (state.detector.observe(ts, metrics.value[compiled.metricIndex]) === 'anomalous') {
       state.lastAnomalousAt = ts;
       return compiled.level;
     }

@@ -39,6 +39,7 @@ export const cameraEventCountKind: RuleKind<CameraEventCountRule, CompiledCamera
     return {
       rule,
       metric: null,
+      metricIndex: -1,
       forMs: 0,
       eventGroup: rule.groupBy,
       level: severityLevel(rule.severity),

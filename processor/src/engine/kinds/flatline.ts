@@ -1,5 +1,6 @@
 import { METRICS, type FlatlineRule, type MetricName } from '../../../../contracts/src/index.js';
 import { FlatlineTracker } from '../../anomaly/flatline.js';
+import { METRIC_INDEX } from '../physical-ranges.js';
 import { NONE, severityLevel, type AlertLevel, type CompiledRule, type RuleKind } from '../rule-kind.js';
 import { formatNumber, formatQuantity, placeText } from '../wording.js';
 
@@ -20,6 +21,7 @@ export const flatlineKind: RuleKind<FlatlineRule, CompiledFlatline, FlatlineTrac
     return {
       rule,
       metric: rule.metric,
+      metricIndex: METRIC_INDEX[rule.metric],
       forMs: 0,
       level: severityLevel(rule.severity),
       minReadings: rule.minReadings ?? 0,
@@ -31,9 +33,9 @@ export const flatlineKind: RuleKind<FlatlineRule, CompiledFlatline, FlatlineTrac
     return new FlatlineTracker(rule.tolerance);
   },
 
-  evaluate(rule, run, value, ts) {
+  evaluate(rule, run, reading, metrics) {
     if (run.tolerance !== rule.rule.tolerance) run.retune(rule.rule.tolerance);
-    run.push(ts, value);
+    run.push(reading.ts, metrics.value[rule.metricIndex]);
     return run.changes > 0 && run.readings >= rule.minReadings && run.durationMs >= rule.minMs ? rule.level : NONE;
   },
 

@@ -31,6 +31,7 @@ export const missingDataKind: RuleKind<MissingDataRule, CompiledMissingData, Mis
     return {
       rule,
       metric: null,
+      metricIndex: -1,
       forMs: 0,
       level: severityLevel(rule.severity),
       minIntervalMs: rule.minIntervalSeconds * 1000,
@@ -42,7 +43,7 @@ export const missingDataKind: RuleKind<MissingDataRule, CompiledMissingData, Mis
     return new MissingDataState();
   },
 
-  evaluate(_rule, state, _value, _ts, reading) {
+  evaluate(_rule, state, reading) {
     state.observe(reading.receivedAt);
     return NONE;
   },

@@ -1,5 +1,5 @@
 import { METRICS, type MetricName, type PhysicalRangeRule } from '../../../../contracts/src/index.js';
-import { METRIC_INDEX, metricRanges, type MetricRanges } from '../physical-ranges.js';
+import { METRIC_INDEX, METRIC_NAMES, metricRanges, type MetricRanges } from '../physical-ranges.js';
 import { NONE, severityLevel, type AlertLevel, type CompiledRule, type RuleKind } from '../rule-kind.js';
 import { formatQuantity, placeText } from '../wording.js';
 
@@ -26,21 +26,21 @@ export const physicalRangeKind: RuleKind<PhysicalRangeRule, CompiledPhysicalRang
   compile(rule) {
     const checked = new Uint8Array(Object.keys(METRIC_INDEX).length);
     for (const name of rule.metrics ?? (Object.keys(METRIC_INDEX) as MetricName[])) checked[METRIC_INDEX[name]] = 1;
-    return { rule, metric: null, forMs: 0, level: severityLevel(rule.severity), ranges: metricRanges(rule.overrides), checked };
+    return { rule, metric: null, metricIndex: -1, forMs: 0, level: severityLevel(rule.severity), ranges: metricRanges(rule.overrides), checked };
   },
 
   createState() {
     return { metric: null, value: NaN };
   },
 
-  evaluate(rule, state, _value, _ts, reading) {
-    const metrics = reading.metrics;
+  evaluate(rule, state, _reading, metrics) {
     const { low, high } = rule.ranges;
-    for (const name in metrics) {
-      const m = METRIC_INDEX[name as MetricName];
-      const value = metrics[name as MetricName]!;
+    const { order, value: values } = metrics;
+    for (let j = 0; j < metrics.count; j++) {
+      const m = order[j];
+      const value = values[m];
       if (rule.checked[m] === 1 && (value < low[m] || value > high[m])) {
-        state.metric = name as MetricName;
+        state.metric = METRIC_NAMES[m];
         state.value = value;
         return rule.level;
       }

@@ -1,5 +1,6 @@
 import { METRICS, type MetricName, type RateOfChangeRule } from '../../../../contracts/src/index.js';
 import { RateOfChange } from '../../anomaly/rate-of-change.js';
+import { METRIC_INDEX } from '../physical-ranges.js';
 import { NONE, severityLevel, type AlertLevel, type CompiledRule, type RuleKind } from '../rule-kind.js';
 import { formatNumber, placeText } from '../wording.js';
 
@@ -27,6 +28,7 @@ export const rateOfChangeKind: RuleKind<RateOfChangeRule, CompiledRateOfChange, 
     return {
       rule,
       metric: rule.metric,
+      metricIndex: METRIC_INDEX[rule.metric],
       forMs: 0,
       level: severityLevel(rule.severity),
       windowMs: rule.windowSeconds * 1000,
@@ -39,13 +41,13 @@ export const rateOfChangeKind: RuleKind<RateOfChangeRule, CompiledRateOfChange, 
     return { windowMs: rule.windowMs, window: new RateOfChange(rule.windowMs), rate: NaN };
   },
 
-  evaluate(rule, state, value, ts) {
+  evaluate(rule, state, reading, metrics) {
     if (state.windowMs !== rule.windowMs) {
       state.windowMs = rule.windowMs;
       state.window = new RateOfChange(rule.windowMs);
     }
     const window = state.window;
-    window.push(ts, value);
+    window.push(reading.ts, metrics.value[rule.metricIndex]);
     if (window.size < rule.rule.minReadings || window.spanMs * 2 < rule.windowMs) {
       state.rate = NaN;
       return NONE;

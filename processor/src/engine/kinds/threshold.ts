@@ -1,4 +1,5 @@
 import { METRICS, type MetricName, type ThresholdRule } from '../../../../contracts/src/index.js';
+import { METRIC_INDEX } from '../physical-ranges.js';
 import { CRITICAL, NONE, WARNING, type AlertLevel, type CompiledRule, type Level, type RuleKind } from '../rule-kind.js';
 import { LEVEL_LIMIT_TEXT, formatQuantity, placeText } from '../wording.js';
 
@@ -40,6 +41,7 @@ export const thresholdKind: RuleKind<ThresholdRule, CompiledThreshold, null> = {
     return {
       rule,
       metric: rule.metric,
+      metricIndex: METRIC_INDEX[rule.metric],
       forMs: rule.forSeconds * 1000,
       sign,
       warningLimit: rule.warning === undefined ? Infinity : sign * rule.warning,
@@ -52,8 +54,8 @@ export const thresholdKind: RuleKind<ThresholdRule, CompiledThreshold, null> = {
     return null;
   },
 
-  evaluate(rule, _state, value, _ts, _reading, previous) {
-    return levelWithHysteresis(rule.sign * value, previous, rule.warningLimit, rule.criticalLimit, rule.hysteresis);
+  evaluate(rule, _state, _reading, metrics, previous) {
+    return levelWithHysteresis(rule.sign * metrics.value[rule.metricIndex], previous, rule.warningLimit, rule.criticalLimit, rule.hysteresis);
   },
 
   evidence({ rule }, _state, level, value) {

@@ -1,5 +1,6 @@
 import { METRICS, minutesOfDay, type MetricName, type TimeOfDayThresholdRule } from '../../../../contracts/src/index.js';
 import { localMinuteOfDay } from '../../anomaly/local-time.js';
+import { METRIC_INDEX } from '../physical-ranges.js';
 import { CRITICAL, NONE, type AlertLevel, type CompiledRule, type Level, type RuleKind } from '../rule-kind.js';
 import { LEVEL_LIMIT_TEXT, formatQuantity, placeText } from '../wording.js';
 import { levelWithHysteresis } from './threshold.js';
@@ -37,19 +38,19 @@ export const timeOfDayThresholdKind: RuleKind<TimeOfDayThresholdRule, CompiledTi
         criticalLimits[minute] = period.critical === undefined ? Infinity : sign * period.critical;
       }
     }
-    return { rule, metric: rule.metric, forMs: rule.forSeconds * 1000, sign, warningLimits, criticalLimits };
+    return { rule, metric: rule.metric, metricIndex: METRIC_INDEX[rule.metric], forMs: rule.forSeconds * 1000, sign, warningLimits, criticalLimits };
   },
 
   createState() {
     return { minute: 0 };
   },
 
-  evaluate(rule, state, value, ts, _reading, previous) {
-    const minute = localMinuteOfDay(ts);
+  evaluate(rule, state, reading, metrics, previous) {
+    const minute = localMinuteOfDay(reading.ts);
     state.minute = minute;
     const warningLimit = rule.warningLimits[minute];
     if (warningLimit !== warningLimit) return NONE;
-    return levelWithHysteresis(rule.sign * value, previous, warningLimit, rule.criticalLimits[minute], rule.rule.hysteresis);
+    return levelWithHysteresis(rule.sign * metrics.value[rule.metricIndex], previous, warningLimit, rule.criticalLimits[minute], rule.rule.hysteresis);
   },
 
   evidence(compiled, state, level, value) {
