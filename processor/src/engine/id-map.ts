@@ -56,9 +56,15 @@ export class IdMap<V> {
   }
 }
 
-/** 32-bit FNV-1a over the UTF-16 code units; a small integer, so V8 keeps it unboxed. */
+/**
+ * A 32-bit FNV-1a-style hash of the UTF-16 code units, two at a time (the multiplications
+ * chain, so half as many halve the time); a small integer, so V8 keeps it unboxed.
+ */
 export function idHash(id: string): number {
-  let hash = 0x811c9dc5 | 0;
-  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
-  return hash;
+  let hash = 0x811c9dc5 ^ id.length;
+  const pairs = id.length - 1;
+  let i = 0;
+  for (; i < pairs; i += 2) hash = Math.imul(hash ^ (id.charCodeAt(i) | (id.charCodeAt(i + 1) << 16)), 0x01000193);
+  if (i < id.length) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+  return hash ^ (hash >>> 15);
 }

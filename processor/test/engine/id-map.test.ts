@@ -19,17 +19,17 @@ describe('IdMap', () => {
   });
 
   it('tells apart two ids with the same hash, whichever was added or removed first', () => {
-    expect(idHash('air-7tzx')).toBe(idHash('air-i3ad'));
+    expect(idHash('dev-7spw0x')).toBe(idHash('dev-7gp80q'));
     const map = new IdMap<Station>((value) => value.id);
-    map.set('air-7tzx', station('air-7tzx'));
-    map.set('air-i3ad', station('air-i3ad'));
-    expect(map.get('air-7tzx')?.id).toBe('air-7tzx');
-    expect(map.get('air-i3ad')?.id).toBe('air-i3ad');
-    map.delete('air-7tzx');
-    expect(map.get('air-7tzx')).toBeUndefined();
-    expect(map.get('air-i3ad')?.id).toBe('air-i3ad');
-    map.set('air-7tzx', station('air-7tzx'));
-    expect(map.get('air-7tzx')?.id).toBe('air-7tzx');
+    map.set('dev-7spw0x', station('dev-7spw0x'));
+    map.set('dev-7gp80q', station('dev-7gp80q'));
+    expect(map.get('dev-7spw0x')?.id).toBe('dev-7spw0x');
+    expect(map.get('dev-7gp80q')?.id).toBe('dev-7gp80q');
+    map.delete('dev-7spw0x');
+    expect(map.get('dev-7spw0x')).toBeUndefined();
+    expect(map.get('dev-7gp80q')?.id).toBe('dev-7gp80q');
+    map.set('dev-7spw0x', station('dev-7spw0x'));
+    expect(map.get('dev-7spw0x')?.id).toBe('dev-7spw0x');
   });
 
   it('replaces a value in place and iterates in insertion order, as a Map does', () => {
