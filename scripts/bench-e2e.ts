@@ -8,8 +8,9 @@
  * far more than the machine can carry). For each: device messages per second that ingest put on
  * Kafka, readings per second the processor evaluated and the store acknowledged, device-to-dashboard
  * latency of alerts (a probe device opens an alert with a reading stamped at sending time; the
- * WebSocket client notes when it arrives), the ingest→processor latency histogram of every reading,
- * and CPU and memory of every process (ours and the services', from /proc).
+ * WebSocket client notes when it arrives), split at the alert's record on `ioc.alerts` (its Kafka
+ * timestamp is when the processor produced it), the ingest→processor latency histogram of every
+ * reading, and CPU and memory of every process (ours and the services', from /proc).
  *
  * Topics carry a prefix of this run, so the services' other data is untouched.
  */
@@ -19,6 +20,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
 import { connectAsync, type MqttClient } from 'mqtt';
 import WebSocket from 'ws';
 
@@ -194,8 +196,24 @@ async function startProbe(): Promise<{ stop(): Promise<void> }> {
   };
 }
 
-/** Device-to-dashboard latencies of the probe's alerts, as an authenticated WebSocket client sees them. */
-async function watchDashboard(dashboard: Part): Promise<{ latencies: number[]; close(): void }> {
+/** A probe alert as the WebSocket client saw it: when the device sent it, when the processor produced it, when it arrived. */
+interface ProbeAlert {
+  openedAt: number;
+  producedAt?: number;
+  receivedAt: number;
+}
+
+interface DashboardWatch {
+  alerts: ProbeAlert[];
+  close(): Promise<void>;
+}
+
+/**
+ * The probe's alerts as an authenticated WebSocket client sees them, each matched with the
+ * timestamp of its record on `ioc.alerts` (set by the processor's producer), which splits the
+ * latency into device → processor and processor → dashboard.
+ */
+async function watchDashboard(dashboard: Part): Promise<DashboardWatch> {
   const base = `http://127.0.0.1:${dashboard.port}`;
   const login = await fetch(`${base}/api/login`, {
     method: 'POST',
@@ -203,17 +221,49 @@ async function watchDashboard(dashboard: Part): Promise<{ latencies: number[]; c
     body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
   });
   const { token } = (await login.json()) as { token: string };
+  const produced = new Map<string, number>();
+  const alerts: ProbeAlert[] = [];
+  const byId = new Map<string, ProbeAlert>();
+  const kafka = new Kafka({ clientId: `bench-${run}`, brokers: KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `bench-${run}-alerts`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [`bench-${run}.ioc.alerts`], fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      if (!message.key?.toString().includes(`probe-${run}-`) || !message.value) return;
+      const alert = JSON.parse(message.value.toString()) as { id: string; lastChange: string };
+      if (alert.lastChange !== 'opened') return;
+      const producedAt = Number(message.timestamp);
+      produced.set(alert.id, producedAt);
+      const seen = byId.get(alert.id);
+      if (seen) seen.producedAt = producedAt;
+    },
+  });
   const socket = new WebSocket(`${base.replace('http', 'ws')}/ws`, ['ioc.v1', `bearer.${token}`]);
-  const latencies: number[] = [];
   socket.on('message', (data) => {
-    const received = Date.now();
-    const message = JSON.parse(String(data)) as { type: string; alert?: { deviceId: string; lastChange: string; openedAt: number } };
+    const receivedAt = Date.now();
+    const message = JSON.parse(String(data)) as { type: string; alert?: { id: string; deviceId: string; lastChange: string; openedAt: number } };
     if (message.type === 'alert' && message.alert!.lastChange === 'opened' && message.alert!.deviceId.startsWith(`probe-${run}-`)) {
-      latencies.push(received - message.alert!.openedAt);
+      const alert: ProbeAlert = { openedAt: message.alert!.openedAt, producedAt: produced.get(message.alert!.id), receivedAt };
+      byId.set(message.alert!.id, alert);
+      alerts.push(alert);
     }
   });
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-  return { latencies, close: () => socket.close() };
+  return {
+    alerts,
+    async close() {
+      socket.close();
+      await consumer.disconnect();
+    },
+  };
+}
+
+type Percentiles = { samples: number; p50: number | null; p99: number | null; max: number | null };
+
+function percentiles(values: number[]): Percentiles {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { samples: sorted.length, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted[sorted.length - 1] ?? null };
 }
 
 interface PhaseResult {
@@ -227,7 +277,10 @@ interface PhaseResult {
   /** Readings on Kafka not yet evaluated when the phase ended, and how long the processor took to catch up. */
   processorLagAtEnd: number;
   catchUpSeconds: number | null;
-  alertLatencyMs: { samples: number; p50: number | null; p99: number | null; max: number | null };
+  alertLatencyMs: Percentiles;
+  /** The same alerts split at their record on `ioc.alerts`: device → processor produced it, and on to the WebSocket client. */
+  deviceToAlertRecordMs: Percentiles;
+  alertRecordToDashboardMs: Percentiles;
   ingestToProcessorMs: { p50: number | null; p99: number | null };
   processes: Record<string, { cpuPercent: number; rssMbMax: number }>;
 }
@@ -243,7 +296,7 @@ async function scrapeIngest(parts: Parts): Promise<string> {
   return (await Promise.all(parts.ingest.map(scrape))).join('\n');
 }
 
-async function phase(name: string, rate: number, parts: Parts, dashboardWatch: { latencies: number[] }): Promise<PhaseResult> {
+async function phase(name: string, rate: number, parts: Parts, dashboardWatch: DashboardWatch): Promise<PhaseResult> {
   process.stderr.write(`phase ${name}: offering ${rate} msg/s for ${DURATION_S} s\n`);
   const pids: Record<string, number | null> = {
     ...Object.fromEntries(parts.ingest.map((part) => [part.name, part.child.pid!])),
@@ -269,7 +322,7 @@ async function phase(name: string, rate: number, parts: Parts, dashboardWatch: {
   const cpuStart = Object.fromEntries(Object.entries(pids).map(([part, pid]) => [part, pid ? processUsage(pid) : null]));
   const rssMax: Record<string, number> = {};
   const [ingestBefore, processorBefore] = await Promise.all([scrapeIngest(parts), scrape(parts.processor)]);
-  const latencyFrom = dashboardWatch.latencies.length;
+  const alertsFrom = dashboardWatch.alerts.length;
   const started = Date.now();
   const window = (DURATION_S - 4) * 1000;
   while (Date.now() - started < window) {
@@ -282,7 +335,8 @@ async function phase(name: string, rate: number, parts: Parts, dashboardWatch: {
   const seconds = (Date.now() - started) / 1000;
   const [ingestAfter, processorAfter] = await Promise.all([scrapeIngest(parts), scrape(parts.processor)]);
   const cpuEnd = Object.fromEntries(Object.entries(pids).map(([part, pid]) => [part, pid ? processUsage(pid) : null]));
-  const latencies = dashboardWatch.latencies.slice(latencyFrom).sort((a, b) => a - b);
+  const alerts = dashboardWatch.alerts.slice(alertsFrom);
+  const split = alerts.filter((alert) => alert.producedAt !== undefined) as Array<Required<ProbeAlert>>;
   await simulatorExit;
 
   const delta = (before: string, after: string, name: string) => metric(after, name) - metric(before, name);
@@ -319,7 +373,9 @@ async function phase(name: string, rate: number, parts: Parts, dashboardWatch: {
     storedPerSecond: Math.round(delta(processorBefore, processorAfter, 'ioc_store_writer_readings_total') / seconds),
     processorLagAtEnd: lagAtEnd,
     catchUpSeconds,
-    alertLatencyMs: { samples: latencies.length, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), max: latencies[latencies.length - 1] ?? null },
+    alertLatencyMs: percentiles(alerts.map((alert) => alert.receivedAt - alert.openedAt)),
+    deviceToAlertRecordMs: percentiles(split.map((alert) => alert.producedAt - alert.openedAt)),
+    alertRecordToDashboardMs: percentiles(split.map((alert) => alert.receivedAt - alert.producedAt)),
     ingestToProcessorMs: {
       p50: toMs(histogramQuantile(buckets(processorBefore, histogram), buckets(processorAfter, histogram), 0.5)),
       p99: toMs(histogramQuantile(buckets(processorBefore, histogram), buckets(processorAfter, histogram), 0.99)),
@@ -338,6 +394,7 @@ function table(results: PhaseResult[]): string {
     lines.push(`store acknowledged          ${r.storedPerSecond} readings/s`);
     lines.push(`processor lag at end        ${r.processorLagAtEnd} readings, caught up in ${r.catchUpSeconds ?? '>60'} s`);
     lines.push(`device → dashboard (alerts) p50 ${r.alertLatencyMs.p50} ms, p99 ${r.alertLatencyMs.p99} ms, max ${r.alertLatencyMs.max} ms (${r.alertLatencyMs.samples} alerts)`);
+    lines.push(`  of which device → ioc.alerts p50 ${r.deviceToAlertRecordMs.p50} ms, p99 ${r.deviceToAlertRecordMs.p99} ms; ioc.alerts → WebSocket p50 ${r.alertRecordToDashboardMs.p50} ms, p99 ${r.alertRecordToDashboardMs.p99} ms`);
     lines.push(`ingest → processor (all)    p50 ≤ ${r.ingestToProcessorMs.p50} ms, p99 ≤ ${r.ingestToProcessorMs.p99} ms (histogram bucket bounds)`);
     lines.push('process            CPU %   RSS MB (max)');
     for (const [part, usage] of Object.entries(r.processes)) lines.push(`${part.padEnd(18)} ${String(usage.cpuPercent).padStart(5)}   ${String(usage.rssMbMax).padStart(6)}`);
@@ -369,7 +426,7 @@ try {
   const watch = await watchDashboard(parts.dashboard);
   probe = await startProbe();
   const results = [await phase('fixed rate', RATE, parts, watch), await phase('saturation', SATURATION_RATE, parts, watch)];
-  watch.close();
+  await watch.close();
   const report = {
     when: new Date().toISOString(),
     machine: { cpus: (await import('node:os')).cpus().length, cpuModel: (await import('node:os')).cpus()[0]?.model, memoryGb: Math.round((await import('node:os')).totalmem() / 2 ** 30), node: process.version },
