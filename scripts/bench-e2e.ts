@@ -281,6 +281,8 @@ interface PhaseResult {
   /** The same alerts split at their record on `ioc.alerts`: device → processor produced it, and on to the WebSocket client. */
   deviceToAlertRecordMs: Percentiles;
   alertRecordToDashboardMs: Percentiles;
+  /** Every probe alert of the phase, to see when the slow ones happened. */
+  probeAlerts: ProbeAlert[];
   ingestToProcessorMs: { p50: number | null; p99: number | null };
   processes: Record<string, { cpuPercent: number; rssMbMax: number }>;
 }
@@ -376,6 +378,7 @@ async function phase(name: string, rate: number, parts: Parts, dashboardWatch: D
     alertLatencyMs: percentiles(alerts.map((alert) => alert.receivedAt - alert.openedAt)),
     deviceToAlertRecordMs: percentiles(split.map((alert) => alert.producedAt - alert.openedAt)),
     alertRecordToDashboardMs: percentiles(split.map((alert) => alert.receivedAt - alert.producedAt)),
+    probeAlerts: alerts,
     ingestToProcessorMs: {
       p50: toMs(histogramQuantile(buckets(processorBefore, histogram), buckets(processorAfter, histogram), 0.5)),
       p99: toMs(histogramQuantile(buckets(processorBefore, histogram), buckets(processorAfter, histogram), 0.99)),
