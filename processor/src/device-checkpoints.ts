@@ -51,9 +51,10 @@ export class DeviceCheckpoints {
     this.changed.add(reading.deviceId);
   }
 
-  /** Takes in a checkpoint read from `ioc.devices`, oldest first. */
+  /** Takes in a checkpoint read from `ioc.devices`; one older than the device's latest is ignored. */
   noteCheckpoint(checkpoint: DeviceCheckpoint): void {
-    this.restored.set(checkpoint.deviceId, checkpoint);
+    const latest = this.restored.get(checkpoint.deviceId);
+    if (latest === undefined || checkpoint.checkpointedAt >= latest.checkpointedAt) this.restored.set(checkpoint.deviceId, checkpoint);
   }
 
   /**

@@ -189,6 +189,11 @@ export async function createProcessor(options: ProcessorOptions): Promise<Proces
     }
   }
 
+  function onCheckpoints(records: DeliveredRecord<typeof BUS_TOPICS.devices>[]) {
+    for (const record of records) devices.noteCheckpoint(record.value);
+    return Promise.resolve();
+  }
+
   function onAssigned(partitions: readonly number[]) {
     const { forgotten, restored } = devices.assign(partitions, engine);
     logger.info({ partitions, forgotten, restored }, 'telemetry partitions assigned; watching their devices');
@@ -197,6 +202,9 @@ export async function createProcessor(options: ProcessorOptions): Promise<Proces
   const subscriptions: Subscription[] = [
     await bus.consume(BUS_TOPICS.rules, { groupId: `processor-rules-${instanceId}`, fromBeginning: true }, onRules),
     await bus.consume(BUS_TOPICS.alerts, { groupId: `processor-alerts-${instanceId}` }, onAlerts),
+    // Followed all along: partitions taken over later, from an instance that left or died, come
+    // with their devices' latest checkpoints rather than those of this instance's start.
+    await bus.consume(BUS_TOPICS.devices, { groupId: `processor-devices-${instanceId}` }, onCheckpoints),
   ];
   // Subscribed first, so no change falls between the end read here and the live feed: telemetry
   // must meet the rule set in force and know the alerts still open.
@@ -209,9 +217,7 @@ export async function createProcessor(options: ProcessorOptions): Promise<Proces
   }
   await bus.readToEnd(BUS_TOPICS.alerts, onAlerts);
   // Before telemetry, so that the partitions this instance is given come with their devices.
-  await bus.readToEnd(BUS_TOPICS.devices, async (records) => {
-    for (const record of records) devices.noteCheckpoint(record.value);
-  });
+  await bus.readToEnd(BUS_TOPICS.devices, onCheckpoints);
   subscriptions.push(await bus.consume(BUS_TOPICS.telemetry, { groupId: TELEMETRY_GROUP, onAssigned }, onTelemetry));
   subscriptions.push(await bus.consume(BUS_TOPICS.cameraEvents, { groupId: CAMERA_GROUP }, onCameraEvents));
   const storeWriter = await startStoreWriter({ bus, sink, logger: logger.child({ component: 'store-writer' }), metrics });

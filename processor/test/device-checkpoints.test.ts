@@ -110,4 +110,41 @@ describe('device checkpoints', () => {
     const changes = run(processor, 40, 42, () => true);
     expect(changes.map((alert) => [alert.id, alert.state])).toEqual([[opened[0].id, 'resolved']]);
   });
+
+  it('takes over a partition from an instance that died without calling its devices silent while reading the backlog, then reports one still quiet', () => {
+    // Each station has its own instance from minute 0; the second dies at minute 30, its last checkpoint from minute 25.
+    const survivor = instance();
+    survivor.devices.assign([0], survivor.engine);
+    const departed = instance();
+    departed.devices.assign([1], departed.engine);
+    run(departed, 0, 25, (deviceId) => deviceId === OTHER_STATION.deviceId);
+    for (const checkpoint of departed.devices.due(T0 + 25 * MINUTE, departed.engine)) survivor.devices.noteCheckpoint(checkpoint);
+    run(survivor, 0, 35, (deviceId) => deviceId === AIR_STATION.deviceId);
+
+    // Minute 35: the group gives partition 1 to the survivor. Its backlog (the station kept
+    // reporting) is read over the next minutes; without the grace the first tick would call the
+    // station silent since minute 24.
+    expect(survivor.devices.assign([0, 1], survivor.engine)).toEqual({ forgotten: 0, restored: 1 });
+    const changes = run(survivor, 35, 37, (deviceId) => deviceId === AIR_STATION.deviceId);
+    for (let minute = 25; minute < 37; minute++) {
+      const reading = readingAt(minute, { pm25: 30 }, OTHER_STATION);
+      survivor.devices.noteReading(reading, 1);
+      changes.push(...survivor.engine.onReading(reading));
+    }
+    changes.push(...run(survivor, 37, 60, (deviceId, minute) => deviceId === AIR_STATION.deviceId || minute < 40));
+    // Quiet from minute 40 on, overdue from minute 42: reported once the grace from the takeover's first tick is over.
+    expect(changes.map((alert) => [alert.deviceId, alert.state, alert.openedAt])).toEqual([[OTHER_STATION.deviceId, 'open', T0 + 45 * MINUTE + 30_000]]);
+  });
+
+  it('keeps the newest checkpoint of a device, whatever order they are read in', () => {
+    const before = instance();
+    run(before, 0, 30, () => true);
+    const older = before.devices.due(T0 + 30 * MINUTE, before.engine);
+    run(before, 30, 40, () => true);
+    const newer = before.devices.due(T0 + 40 * MINUTE, before.engine);
+    const after = instance();
+    for (const checkpoint of [...newer, ...older]) after.devices.noteCheckpoint(checkpoint);
+    after.devices.assign([0, 1], after.engine);
+    expect(after.engine.reportInterval(AIR_STATION.deviceId)?.lastSeen).toBe(T0 + 39 * MINUTE + 500);
+  });
 });

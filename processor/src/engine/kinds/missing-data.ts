@@ -16,6 +16,12 @@ export class MissingDataState extends ReportIntervalTracker {
   overdueSince = NaN;
   /** The time of the tick that found it silent. */
   checkedAt = NaN;
+  /**
+   * For a device taken over from a checkpoint: the first tick after, from which the grace counts
+   * again (NaN until that tick). The instance is still reading the backlog of the partition it
+   * was given, and the checkpoint is older than the device's last reading there.
+   */
+  graceFrom = -Infinity;
 }
 
 /**
@@ -24,7 +30,9 @@ export class MissingDataState extends ReportIntervalTracker {
  * server's clock, so a device with a wrong clock is not silent). One alert per silent device,
  * opened by the timer and resolved by the device's next reading. Nothing fires during the
  * first `startupGraceSeconds` after the engine's first tick: after a start or restart the
- * processor is still catching up on the bus, and every device would look silent.
+ * processor is still catching up on the bus, and every device would look silent. The same
+ * grace applies to a device resumed from a checkpoint (a partition taken over from another
+ * instance), counted from the first tick after it was resumed.
  */
 export const missingDataKind: RuleKind<MissingDataRule, CompiledMissingData, MissingDataState> = {
   compile(rule) {
@@ -49,7 +57,8 @@ export const missingDataKind: RuleKind<MissingDataRule, CompiledMissingData, Mis
   },
 
   tick(rule, state, now, startedAt) {
-    if (now - startedAt < rule.graceMs) return null;
+    if (Number.isNaN(state.graceFrom)) state.graceFrom = now;
+    if (now - Math.max(startedAt, state.graceFrom) < rule.graceMs) return null;
     const overdueAt = state.overdueAt(rule.rule.intervalMultiplier, rule.minIntervalMs);
     if (overdueAt === undefined || now < overdueAt) return null;
     state.overdueSince = overdueAt;
@@ -63,6 +72,7 @@ export const missingDataKind: RuleKind<MissingDataRule, CompiledMissingData, Mis
 
   resumeReportInterval(state, snapshot) {
     state.resume(snapshot);
+    state.graceFrom = NaN;
   },
 
   evidence({ rule }, state) {
