@@ -16,6 +16,8 @@ import { alertId } from './alert-id.js';
 import { IdMap } from './id-map.js';
 import { MetricValues, type MetricLayout } from './metric-values.js';
 import { RULE_KINDS } from './kinds/index.js';
+import { missingDataKind, type CompiledMissingData, type MissingDataState } from './kinds/missing-data.js';
+import { physicalRangeKind, type CompiledPhysicalRange, type PhysicalRangeState } from './kinds/physical-range.js';
 import { thresholdKind, type CompiledThreshold } from './kinds/threshold.js';
 import { CATALOGUE_RANGES } from './physical-ranges.js';
 import { CRITICAL, NONE, WARNING, type AlertLevel, type CompiledRule, type DevicePlace, type Level, type RuleKind } from './rule-kind.js';
@@ -260,13 +262,18 @@ export class RuleEngine {
     for (let i = 0; i < plan.size; i++) {
       const m = metricIndexes[i];
       if (m >= 0 && (present[m] === 0 || values[m] < low[m] || values[m] > high[m])) continue;
-      // Threshold rules are most of any rule set: called directly, V8 inlines them; the call
-      // through `kind` sees every other kind and stays a plain (megamorphic) call.
+      // Threshold rules are most of any rule set, and every device has a missing-data and a
+      // physical-range rule: called directly, V8 inlines them; the call through `kind` sees
+      // every other kind and stays a plain (megamorphic) call.
       const kind = kinds[i];
       const level =
         kind === thresholdKind
           ? thresholdKind.evaluate(compiled[i] as CompiledThreshold, null, reading, metrics, levels[i] as Level)
-          : kind.evaluate(compiled[i], states[i], reading, metrics, levels[i] as Level);
+          : kind === missingDataKind
+            ? missingDataKind.evaluate(compiled[i] as CompiledMissingData, states[i] as MissingDataState, reading, metrics, levels[i] as Level)
+            : kind === physicalRangeKind
+              ? physicalRangeKind.evaluate(compiled[i] as CompiledPhysicalRange, states[i] as PhysicalRangeState, reading, metrics, levels[i] as Level)
+              : kind.evaluate(compiled[i], states[i], reading, metrics, levels[i] as Level);
       levels[i] = level;
       if (level === NONE && (i < 31 ? (device.engaged & (1 << i)) === 0 : !device.trackers[i].engaged)) continue;
       const tracker = device.trackers[i];
