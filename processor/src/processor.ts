@@ -125,6 +125,7 @@ export async function createProcessor(options: ProcessorOptions): Promise<Proces
   function onAlerts(records: DeliveredRecord<typeof BUS_TOPICS.alerts>[]) {
     for (const record of records) {
       engine.applyAlert(record.value);
+      outbox.noteOnBus(record.value);
       refresh.noteOnBus(record.value, record.timestamp);
     }
     metrics.alertsOpen.set(engine.openAlertCount);
