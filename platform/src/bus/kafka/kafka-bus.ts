@@ -22,6 +22,11 @@ export interface KafkaBusOptions extends KafkaConnection {
   retry?: BackoffPolicy;
   /** How long a consumer may stay silent before the group evicts it (default 30 s; brokers accept 6 s to 30 min). */
   sessionTimeoutMs?: number;
+  /**
+   * Handled offsets are committed at most this often (default 1000 ms). A crash or rebalance
+   * delivers up to this much again, which the consumers tolerate (at-least-once).
+   */
+  commitIntervalMs?: number;
   logger: Logger;
 }
 
@@ -91,6 +96,7 @@ export class KafkaBus implements Bus {
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       retry: this.options.retry ?? { initialMs: 500, maxMs: 30_000 },
       sessionTimeoutMs: this.options.sessionTimeoutMs ?? 30_000,
+      commitIntervalMs: this.options.commitIntervalMs ?? 1_000,
       deadLetter: (letters) => this.deadLetter(topic, letters),
       logger,
     });
