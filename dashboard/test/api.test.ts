@@ -4,24 +4,14 @@ import { AuditEntrySchema, BUS_TOPICS, acknowledgeAlert, resolveAlert, type Aler
 import { InProcessBus } from '../../platform/src/bus/index.js';
 import type { DeliveredRecord } from '../../platform/src/bus/index.js';
 import { makeAlert } from './support/fixtures.js';
-import { ADMIN_PASSWORD, ENGINEER, OPERATOR, startTestDashboard, waitFor, type TestDashboard } from './support/test-dashboard.js';
+import { ADMIN_PASSWORD, ENGINEER, OPERATOR, callApi, startTestDashboard, waitFor, type ApiCall, type TestDashboard } from './support/test-dashboard.js';
 
 let test: TestDashboard;
 afterEach(async () => {
   await test?.close();
 });
 
-async function call(path: string, options: { token?: string; method?: string; body?: unknown } = {}) {
-  const response = await fetch(`${test.url}${path}`, {
-    method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
-    headers: {
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  return { status: response.status, headers: response.headers, body: await response.json().catch(() => undefined) };
-}
+const call = (path: string, options?: ApiCall) => callApi(test.url, path, options);
 
 /** Publishes as the processor would and waits until the dashboard shows each alert. */
 async function publishAlerts(...alerts: Alert[]) {

@@ -8,7 +8,7 @@ import { AuditEntrySchema, type AuditEntry } from '../../contracts/src/index.js'
 import { InProcessBus } from '../../platform/src/bus/index.js';
 import { AuditLog } from '../src/audit/audit-log.js';
 import { createDashboard } from '../src/dashboard.js';
-import { ADMIN_PASSWORD, ENGINEER, OPERATOR, startTestDashboard, type TestDashboard, type TestDashboardOptions } from './support/test-dashboard.js';
+import { ADMIN_PASSWORD, ENGINEER, OPERATOR, callApi, startTestDashboard, type ApiCall, type TestDashboard, type TestDashboardOptions } from './support/test-dashboard.js';
 
 /** Accounts admins create here; the seeded OPERATOR and ENGINEER are configured accounts. */
 const HOA = { username: 'hoa.le', password: 'hoa-password-123', role: 'operator' } as const;
@@ -34,17 +34,8 @@ async function start(options: TestDashboardOptions = {}) {
   running = test = await startTestDashboard({ ...options, users: { file: usersFile, ...options.users } });
 }
 
-async function call(path: string, options: { token?: string; method?: string; body?: unknown } = {}) {
-  const response = await fetch(`${test.url}${path}`, {
-    method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
-    headers: {
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  return { status: response.status, body: response.status === 204 ? undefined : await response.json() };
-}
+/** Status and body only: the tests below compare whole answers. */
+const call = (path: string, options?: ApiCall) => callApi(test.url, path, options).then(({ status, body }) => ({ status, body }));
 
 function login(username: string, password: string) {
   return call('/api/login', { body: { username, password } });

@@ -90,3 +90,22 @@ export async function waitFor<T>(check: () => T | undefined | Promise<T | undefi
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+export interface ApiCall {
+  token?: string;
+  method?: string;
+  body?: unknown;
+}
+
+/** One request to the dashboard's API as a client makes it: JSON in and out, the token as a Bearer header; GET without a body, POST with one unless `method` says otherwise. */
+export async function callApi(baseUrl: string, path: string, options: ApiCall = {}) {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
+    headers: {
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  return { status: response.status, headers: response.headers, body: response.status === 204 ? undefined : await response.json().catch(() => undefined) };
+}
