@@ -2,7 +2,7 @@ import { flux, InfluxDB } from '@influxdata/influxdb-client';
 import type { InfluxEndpoint, StoreFlavour } from './services.js';
 
 /**
- * Reads back what InfluxSink wrote (schema: processor/src/sink/influx/SCHEMA.md), from either
+ * Reads back what InfluxSink wrote (schema: store-writer/src/sink/influx/SCHEMA.md), from either
  * store. A reading is a `reading` point with a `seq` field; counts are of distinct timestamps per
  * device, so a reading written twice (redelivery) counts once in both stores — InfluxDB keeps one
  * point per series and time, VictoriaMetrics without deduplication keeps both samples.

@@ -13,3 +13,4 @@ export * from './audit.js';
 export * from './dead-letter.js';
 export * from './device-checkpoint.js';
 export * from './bus-messages.js';
+export * from './local-time.js';

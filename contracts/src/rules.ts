@@ -37,7 +37,7 @@ export const ThresholdRuleSchema = z
   });
 export type ThresholdRule = z.infer<typeof ThresholdRuleSchema>;
 
-/** Every rule type; each has a kind in processor/src/engine/kinds that evaluates it. */
+/** Every rule type; each has a kind in rule-core/src/engine/kinds that evaluates it. */
 export const RuleSchema = z.discriminatedUnion('type', [ThresholdRuleSchema, ...RULE_KIND_SCHEMAS]);
 export type Rule = z.infer<typeof RuleSchema>;
 export type RuleType = Rule['type'];

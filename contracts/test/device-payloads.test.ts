@@ -12,7 +12,7 @@ import {
   WastewaterStationPayloadSchema,
   type DeviceKind,
 } from '../src/index.js';
-import { DEVICE_EXAMPLES, examplePayload } from './device-examples.js';
+import { DEVICE_EXAMPLES, examplePayload } from '../../test-support/device-examples.js';
 
 const SCHEMA_OF_KIND: Record<DeviceKind, z.ZodType> = {
   'air-station': AirStationPayloadSchema,

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { deviceMessageForReading, type Reading } from '../src/index.js';
-import { DEVICE_TIME } from './device-examples.js';
+import { DEVICE_TIME } from '../../test-support/device-examples.js';
 
 /** The round trip through ingest for every kind is in ingest/test/reading-payload-round-trip.test.ts. */
 const air: Reading = {

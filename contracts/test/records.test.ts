@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AlertSchema, AuditEntrySchema, CameraEventSchema, DeadLetterSchema, ReadingSchema, alertKey } from '../src/index.js';
-import { describeIssues } from '../../platform/src/errors.js';
+import { describeIssues } from '../../platform/src/index.js';
 
 function faults(schema: { safeParse(v: unknown): { success: boolean; error?: { issues: any[] } } }, value: unknown): string[] {
   const result = schema.safeParse(value);

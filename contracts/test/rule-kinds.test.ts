@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { formatPath } from '../../platform/src/errors.js';
+import { formatPath } from '../../platform/src/index.js';
 import {
   AnomalyRuleSchema,
   CameraEventCountRuleSchema,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RuleSetSchema, type RuleSetInput } from '../src/index.js';
-import { describeIssues } from '../../platform/src/errors.js';
+import { describeIssues } from '../../platform/src/index.js';
 
 const pm25 = {
   id: 'pm25-high',

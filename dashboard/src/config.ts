@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { env } from '../../platform/src/config.js';
+import { env } from '../../platform/src/index.js';
 import { NewPasswordSchema, NewUserSchema } from './auth/users.js';
 
 /**

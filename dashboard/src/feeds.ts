@@ -1,5 +1,5 @@
 import { BUS_TOPICS, type Alert, type Reading, type RuleSet } from '../../contracts/src/index.js';
-import type { Bus, Subscription } from '../../platform/src/bus/index.js';
+import type { Bus, Subscription } from '../../platform/src/index.js';
 
 export interface FeedHandlers {
   alert: (alert: Alert) => void;

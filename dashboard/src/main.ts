@@ -1,12 +1,12 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { BusConfigSchema, createBus } from '../../platform/src/bus/index.js';
-import { loadConfig } from '../../platform/src/config.js';
-import { iocError } from '../../platform/src/errors.js';
-import { createLogger } from '../../platform/src/logger.js';
+import { BusConfigSchema, createBus } from '../../platform/src/index.js';
+import { loadConfig } from '../../platform/src/index.js';
+import { iocError } from '../../platform/src/index.js';
+import { createLogger } from '../../platform/src/index.js';
 import { AuditLog } from './audit/audit-log.js';
 import { DashboardConfigSchema } from './config.js';
 import { createDashboard } from './dashboard.js';
-import { handleCommandLine } from '../../platform/src/help.js';
+import { handleCommandLine } from '../../platform/src/index.js';
 import { USAGE } from './usage.js';
 
 /** Runs the dashboard alone, following the bus (Kafka when KAFKA_BROKERS is set). */

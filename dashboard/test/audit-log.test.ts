@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUS_TOPICS, type AuditEntry } from '../../contracts/src/index.js';
-import { InProcessBus } from '../../platform/src/bus/index.js';
+import { InProcessBus } from '../../platform/src/index.js';
 import { AuditLog } from '../src/audit/audit-log.js';
 
 let folder: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../platform/src/config.js';
+import { loadConfig } from '../../platform/src/index.js';
 import { DashboardConfigSchema } from '../src/config.js';
 
 describe('dashboard configuration', () => {

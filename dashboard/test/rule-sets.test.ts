@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditEntrySchema, BUS_TOPICS, type RuleSet, type RuleSetInput } from '../../contracts/src/index.js';
-import type { DeliveredRecord } from '../../platform/src/bus/index.js';
+import type { DeliveredRecord } from '../../platform/src/index.js';
 import { ADMIN_PASSWORD, OPERATOR, startTestDashboard, waitFor, type TestDashboard } from './support/test-dashboard.js';
 
 const DEPARTMENT = { username: 'thu.le', password: 'department-password-1', role: 'environment-admin' } as const;

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IocError } from '../../platform/src/errors.js';
+import { IocError } from '../../platform/src/index.js';
 import { readUsersFile, writeUsersFile, type StoredUser } from '../src/auth/users-file.js';
 
 let folder: string;

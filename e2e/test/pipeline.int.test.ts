@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { BUS_TOPICS, deviceTopic, type Alert } from '../../contracts/src/index.js';
 import { ServerMessageSchema } from '../../dashboard/src/index.js';
-import { startCity, type City } from '../../standalone/src/city.js';
+import { startCity, type City } from '../../standalone/src/index.js';
 import { servicesEnv } from '../../test-support/services.js';
 import { waitForReadingCounts } from '../../test-support/store-query.js';
 import { collect, runId } from './support.js';

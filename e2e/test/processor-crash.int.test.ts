@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { BUS_TOPICS, type Alert } from '../../contracts/src/index.js';
-import type { KafkaBus } from '../../platform/src/bus/index.js';
-import { RuleEngine } from '../../processor/src/engine/index.js';
-import { defaultRuleSet } from '../../processor/src/rules/defaults/index.js';
+import type { KafkaBus } from '../../platform/src/index.js';
+import { RuleEngine } from '../../rule-core/src/index.js';
+import { defaultRuleSet } from '../../rule-core/src/index.js';
 import { waitForReadingCounts } from '../../test-support/store-query.js';
 import { airReadings, collect, kafkaBus, metricValue, openedAlerts, publishReadings, runId, sleep, startPart, type PartProcess } from './support.js';
 

@@ -1,11 +1,11 @@
 import { Registry } from 'prom-client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { BUS_TOPICS, type Alert } from '../../contracts/src/index.js';
-import type { KafkaBus } from '../../platform/src/bus/index.js';
-import { createProcessorMetrics } from '../../processor/src/metrics.js';
-import { createProcessor, type Processor } from '../../processor/src/processor.js';
-import { defaultRuleSet } from '../../processor/src/rules/defaults/index.js';
-import { LocalSink } from '../../processor/src/sink/local-sink.js';
+import type { KafkaBus } from '../../platform/src/index.js';
+import { createProcessorMetrics } from '../../processor/src/index.js';
+import { createProcessor, type Processor } from '../../processor/src/index.js';
+import { defaultRuleSet } from '../../rule-core/src/index.js';
+import { LocalSink } from '../../store-writer/src/index.js';
 import { airReadings, collect, kafkaBus, logger, openedAlerts, publishReadings, runId, sleep } from './support.js';
 
 /**

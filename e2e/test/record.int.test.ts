@@ -4,8 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { KafkaBus } from '../../platform/src/bus/index.js';
-import { readNdjsonReadings } from '../../processor/src/recording/index.js';
+import type { KafkaBus } from '../../platform/src/index.js';
+import { readNdjsonReadings } from '../../tools/src/index.js';
 import { servicesEnv } from '../../test-support/services.js';
 import { ROOT, airReadings, kafkaBus, publishReadings, runId } from './support.js';
 
@@ -36,7 +36,7 @@ describe('npm run record', () => {
     await publishReadings(bus, readings);
 
     const out = join(folder, 'incident.ndjson');
-    const recorder = spawn(process.execPath, ['--import', 'tsx', 'processor/src/recording/record-cli.ts', '--out', out, '--device', wanted, '--from-beginning', '--max', '50', '--duration', '60'], {
+    const recorder = spawn(process.execPath, ['--import', 'tsx', 'tools/src/recording/record-cli.ts', '--out', out, '--device', wanted, '--from-beginning', '--max', '50', '--duration', '60'], {
       cwd: ROOT,
       env: { ...process.env, ...servicesEnv(services), KAFKA_TOPIC_PREFIX: prefix, LOG_LEVEL: 'silent' },
       stdio: ['ignore', 'pipe', 'pipe'],

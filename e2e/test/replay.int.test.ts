@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DOMAIN_OF_KIND, DeviceKindSchema, deviceTopic, type Reading } from '../../contracts/src/index.js';
-import { examplePayload } from '../../contracts/test/device-examples.js';
-import { normalizeMessage } from '../../ingest/src/normalize.js';
-import { readCsvReadings } from '../../processor/src/recording/index.js';
+import { examplePayload } from '../../test-support/device-examples.js';
+import { normalizeMessage } from '../../ingest/src/index.js';
+import { readCsvReadings } from '../../tools/src/index.js';
 import { ROOT, runId } from './support.js';
 import { SHARED_DATA } from '../../test-support/shared-data.js';
 
@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 async function replay(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'processor/src/recording/replay-cli.ts', '--url', mqttUrl, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/src/recording/replay-cli.ts', '--url', mqttUrl, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -1,9 +1,9 @@
 import { Registry } from 'prom-client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { BUS_TOPICS, RuleSetSchema, type Reading } from '../../contracts/src/index.js';
-import { createProcessorMetrics } from '../../processor/src/metrics.js';
-import { createProcessor, type Processor } from '../../processor/src/processor.js';
-import { LocalSink } from '../../processor/src/sink/local-sink.js';
+import { createProcessorMetrics } from '../../processor/src/index.js';
+import { createProcessor, type Processor } from '../../processor/src/index.js';
+import { LocalSink } from '../../store-writer/src/index.js';
 import { collect, kafkaBus, logger, openedAlerts, runId, sleep, startPart, type PartProcess } from './support.js';
 
 /**

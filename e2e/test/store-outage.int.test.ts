@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { BUS_TOPICS } from '../../contracts/src/index.js';
-import type { KafkaBus } from '../../platform/src/bus/index.js';
+import type { KafkaBus } from '../../platform/src/index.js';
 import { waitForReadingCounts } from '../../test-support/store-query.js';
 import { ROOT, airReadings, collect, kafkaBus, metricValue, openedAlerts, publishReadings, runId, sleep, startPart, type PartProcess } from './support.js';
 
@@ -54,7 +54,7 @@ describe.skipIf(!localStore)('the time-series store down for 30 seconds under lo
       const openedAtStop = openedAlerts(alerts, ours).length;
       for (let second = 0; second < 30; second++) {
         await sleep(1_000);
-        backlogs.push(metricValue(await processor.metrics(), 'ioc_processor_sink_backlog'));
+        backlogs.push(metricValue(await processor.metrics(), 'ioc_store_writer_backlog'));
       }
       openedDuringOutage = openedAlerts(alerts, ours).length - openedAtStop;
     } finally {
@@ -67,7 +67,7 @@ describe.skipIf(!localStore)('the time-series store down for 30 seconds under lo
     const expected = Object.fromEntries(devices.map((device) => [device, 450]));
     expect(await waitForReadingCounts(services.influx, expected, { timeoutMs: 90_000 })).toEqual(expected);
     let backlogAfter = NaN;
-    for (let polls = 0; polls < 50 && backlogAfter !== 0; polls++, await sleep(200)) backlogAfter = metricValue(await processor.metrics(), 'ioc_processor_sink_backlog');
+    for (let polls = 0; polls < 50 && backlogAfter !== 0; polls++, await sleep(200)) backlogAfter = metricValue(await processor.metrics(), 'ioc_store_writer_backlog');
     expect(backlogAfter).toBe(0);
   }, 240_000);
 });

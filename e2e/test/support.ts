@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { BUS_TOPICS, type Alert, type BusTopic, type Reading } from '../../contracts/src/index.js';
-import { KafkaBus, type Bus, type DeliveredRecord } from '../../platform/src/bus/index.js';
-import { createLogger } from '../../platform/src/logger.js';
+import { KafkaBus, type Bus, type DeliveredRecord } from '../../platform/src/index.js';
+import { createLogger } from '../../platform/src/index.js';
 import { servicesEnv, type Services } from '../../test-support/services.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));

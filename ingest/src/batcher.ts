@@ -1,7 +1,7 @@
 import { BUS_TOPICS, deadLetterRecord } from '../../contracts/src/index.js';
-import { backoffDelay, type BackoffPolicy } from '../../platform/src/backoff.js';
-import type { Bus, BusRecord } from '../../platform/src/bus/index.js';
-import type { Logger } from '../../platform/src/logger.js';
+import { backoffDelay, type BackoffPolicy } from '../../platform/src/index.js';
+import type { Bus, BusRecord } from '../../platform/src/index.js';
+import type { Logger } from '../../platform/src/index.js';
 import type { IngestMetrics } from './metrics.js';
 import type { NormalizedMessage } from './normalize.js';
 

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { IdentifierSchema } from '../../contracts/src/index.js';
-import { env, loadConfig } from '../../platform/src/config.js';
+import { env, loadConfig } from '../../platform/src/index.js';
 
 /**
  * A batch goes to the bus at 2000 messages or 10 ms after its first one. Large batches keep one

@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
-import { iocError } from '../../platform/src/errors.js';
-import type { Logger } from '../../platform/src/logger.js';
+import { iocError } from '../../platform/src/index.js';
+import type { Logger } from '../../platform/src/index.js';
 
 /** Devices publish; ingest also subscribes. A device account cannot read other devices' data. */
 export type BrokerRole = 'device' | 'ingest';

@@ -1,10 +1,10 @@
 import { hostname } from 'node:os';
 import { connect, type ErrorWithReasonCode } from 'mqtt';
 import { MQTT_SUBSCRIPTIONS } from '../../contracts/src/index.js';
-import type { BackoffPolicy } from '../../platform/src/backoff.js';
-import type { Bus } from '../../platform/src/bus/index.js';
-import { iocError } from '../../platform/src/errors.js';
-import type { Logger } from '../../platform/src/logger.js';
+import type { BackoffPolicy } from '../../platform/src/index.js';
+import type { Bus } from '../../platform/src/index.js';
+import { iocError } from '../../platform/src/index.js';
+import type { Logger } from '../../platform/src/index.js';
 import { BusBatcher, type BatchOptions } from './batcher.js';
 import { receiveWithLateAcks } from './late-ack.js';
 import type { IngestMetrics } from './metrics.js';

@@ -1,12 +1,12 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { BusConfigSchema, createBus } from '../../platform/src/bus/index.js';
-import { loadConfig } from '../../platform/src/config.js';
-import { createLogger } from '../../platform/src/logger.js';
-import { startOpsServer } from '../../platform/src/ops-server.js';
+import { BusConfigSchema, createBus } from '../../platform/src/index.js';
+import { loadConfig } from '../../platform/src/index.js';
+import { createLogger } from '../../platform/src/index.js';
+import { startOpsServer } from '../../platform/src/index.js';
 import { loadIngestConfig } from './config.js';
 import { createIngest, type Ingest } from './ingest-service.js';
 import { createIngestMetrics } from './metrics.js';
-import { handleCommandLine } from '../../platform/src/help.js';
+import { handleCommandLine } from '../../platform/src/index.js';
 import { USAGE } from './usage.js';
 
 /** Runs ingest on its own: MQTT in, the bus out (Kafka when KAFKA_BROKERS is set), /healthz /readyz /metrics on INGEST_PORT. */

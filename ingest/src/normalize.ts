@@ -13,7 +13,7 @@ import {
   type Reading,
   type TelemetryPayload,
 } from '../../contracts/src/index.js';
-import { describeIssues, iocError, summarizeIssues, type ErrorCode } from '../../platform/src/errors.js';
+import { describeIssues, iocError, summarizeIssues, type ErrorCode } from '../../platform/src/index.js';
 
 /** What one MQTT message becomes: a reading, a camera event, or a dead letter saying exactly why not. */
 export type NormalizedMessage =

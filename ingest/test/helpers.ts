@@ -1,8 +1,8 @@
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import type { BusTopic } from '../../contracts/src/index.js';
-import { InProcessBus, type BatchHandler, type Bus, type BusRecord, type ConsumeOptions, type DeliveredRecord, type Subscription } from '../../platform/src/bus/index.js';
-import type { Logger } from '../../platform/src/logger.js';
+import { InProcessBus, type BatchHandler, type Bus, type BusRecord, type ConsumeOptions, type DeliveredRecord, type Subscription } from '../../platform/src/index.js';
+import type { Logger } from '../../platform/src/index.js';
 import type { BrokerAccount } from '../src/embedded-broker.js';
 import { createIngest, type Ingest } from '../src/ingest-service.js';
 import { createIngestMetrics, type IngestMetrics } from '../src/metrics.js';

@@ -1,7 +1,7 @@
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { BUS_TOPICS } from '../../contracts/src/index.js';
-import { examplePayload, exampleTopic } from '../../contracts/test/device-examples.js';
+import { examplePayload, exampleTopic } from '../../test-support/device-examples.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../src/embedded-broker.js';
 import type { Ingest } from '../src/ingest-service.js';
 import { DEVICE_ACCOUNT, FlakyBus, INGEST_ACCOUNT, collect, silentLogger, startIngest } from './helpers.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, inject, test, vi } from 'vitest';
 import { BUS_TOPICS, deviceTopic } from '../../contracts/src/index.js';
-import { examplePayload } from '../../contracts/test/device-examples.js';
+import { examplePayload } from '../../test-support/device-examples.js';
 import { FlakyBus, collect, startIngest, type StartedIngest } from './helpers.js';
 
 /**

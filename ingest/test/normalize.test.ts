@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { CameraEventSchema, ReadingSchema, type DeviceKind } from '../../contracts/src/index.js';
-import { DEVICE_EXAMPLES, DEVICE_TIME, examplePayload, exampleTopic } from '../../contracts/test/device-examples.js';
+import { DEVICE_EXAMPLES, DEVICE_TIME, examplePayload, exampleTopic } from '../../test-support/device-examples.js';
 import { normalizeMessage, type NormalizedMessage } from '../src/normalize.js';
 
 const RECEIVED_AT = DEVICE_TIME + 850;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { DeviceKindSchema, TelemetryPayloadSchema, deviceMessageForReading, type DeviceKind, type Reading } from '../../contracts/src/index.js';
-import { DEVICE_EXAMPLES, DEVICE_TIME, exampleTopic } from '../../contracts/test/device-examples.js';
+import { DEVICE_EXAMPLES, DEVICE_TIME, exampleTopic } from '../../test-support/device-examples.js';
 import { normalizeMessage } from '../src/normalize.js';
 
 /**

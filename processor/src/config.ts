@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IdentifierSchema } from '../../contracts/src/index.js';
-import { env, loadConfig } from '../../platform/src/config.js';
+import { env, loadConfig } from '../../platform/src/index.js';
 
 const ProcessorEnvSchema = z
   .object({

@@ -1,6 +1,6 @@
 import type { DeviceCheckpoint, Reading } from '../../contracts/src/index.js';
-import type { ReportIntervalSnapshot } from './anomaly/report-interval.js';
-import type { DevicePlace } from './engine/index.js';
+import type { ReportIntervalSnapshot } from '../../rule-core/src/index.js';
+import type { DevicePlace } from '../../rule-core/src/index.js';
 
 /** What the bookkeeping below needs of the rule engine. */
 export interface WatchedDevices {

@@ -1,16 +1,16 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { BusConfigSchema, createBus } from '../../platform/src/bus/index.js';
-import { loadConfig } from '../../platform/src/config.js';
-import { createLogger } from '../../platform/src/logger.js';
-import { startOpsServer } from '../../platform/src/ops-server.js';
+import { BusConfigSchema, createBus } from '../../platform/src/index.js';
+import { loadConfig } from '../../platform/src/index.js';
+import { createLogger } from '../../platform/src/index.js';
+import { startOpsServer } from '../../platform/src/index.js';
 import { loadProcessorConfig } from './config.js';
 import { createProcessorMetrics } from './metrics.js';
 import { createProcessor, type Processor } from './processor.js';
-import { defaultRuleSet } from './rules/defaults/index.js';
-import { InfluxConfigSchema, InfluxSink, influxSinkOptions } from './sink/influx/index.js';
-import { LocalSink } from './sink/local-sink.js';
-import type { TimeSeriesSink } from './sink/sink.js';
-import { handleCommandLine } from '../../platform/src/help.js';
+import { defaultRuleSet } from '../../rule-core/src/index.js';
+import { InfluxConfigSchema, InfluxSink, influxSinkOptions } from '../../store-writer/src/index.js';
+import { LocalSink } from '../../store-writer/src/index.js';
+import type { TimeSeriesSink } from '../../store-writer/src/index.js';
+import { handleCommandLine } from '../../platform/src/index.js';
 import { USAGE } from './usage.js';
 
 /**

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { createStoreWriterMetrics } from '../../store-writer/src/index.js';
 
 /** Every metric the processor exports, registered on the registry the launcher passes in. */
 export function createProcessorMetrics(registry: Registry) {
@@ -25,31 +26,8 @@ export function createProcessorMetrics(registry: Registry) {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
-    sinkBacklog: new Gauge({
-      name: 'ioc_processor_sink_backlog',
-      help: 'Readings and alert snapshots handed to the time-series sink and not yet acknowledged',
-      registers: [registry],
-    }),
-    sinkWriteErrors: new Counter({
-      name: 'ioc_processor_sink_write_errors_total',
-      help: 'Failed writes to the time-series sink; their batch is delivered again',
-      registers: [registry],
-    }),
-    readingsStored: new Counter({
-      name: 'ioc_store_writer_readings_total',
-      help: 'Readings the time-series store acknowledged (redeliveries count again)',
-      registers: [registry],
-    }),
-    alertSnapshotsStored: new Counter({
-      name: 'ioc_store_writer_alert_snapshots_total',
-      help: 'Alert snapshots the time-series store acknowledged (redeliveries count again)',
-      registers: [registry],
-    }),
-    storeWriterPaused: new Gauge({
-      name: 'ioc_store_writer_paused',
-      help: '1 while the store writer stopped consuming because the sink backlog is full; Kafka holds the rest',
-      registers: [registry],
-    }),
+    /** The store writer runs inside the processor; its metrics are its own. */
+    storeWriter: createStoreWriterMetrics(registry),
   };
 }
 

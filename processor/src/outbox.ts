@@ -1,5 +1,5 @@
 import { BUS_TOPICS, type Alert } from '../../contracts/src/index.js';
-import type { Bus } from '../../platform/src/bus/index.js';
+import type { Bus } from '../../platform/src/index.js';
 
 /** Runs jobs one at a time in call order, so two publishes never interleave. */
 class Serial {

@@ -1,16 +1,16 @@
 import { hostname } from 'node:os';
 import { BUS_TOPICS, RuleSetSchema, type Alert, type Reading, type RuleSet } from '../../contracts/src/index.js';
-import type { Bus, DeliveredRecord, Subscription } from '../../platform/src/bus/index.js';
-import { summarizeIssues } from '../../platform/src/errors.js';
-import type { Logger } from '../../platform/src/logger.js';
+import type { Bus, DeliveredRecord, Subscription } from '../../platform/src/index.js';
+import { summarizeIssues } from '../../platform/src/index.js';
+import type { Logger } from '../../platform/src/index.js';
 import { AlertRefresh } from './alert-refresh.js';
-import { Derivations } from './derived/derivations.js';
+import { Derivations } from '../../rule-core/src/index.js';
 import { DeviceCheckpoints } from './device-checkpoints.js';
-import { RuleEngine } from './engine/index.js';
+import { RuleEngine } from '../../rule-core/src/index.js';
 import type { ProcessorMetrics } from './metrics.js';
 import { Outbox } from './outbox.js';
-import type { TimeSeriesSink } from './sink/sink.js';
-import { startStoreWriter } from './store-writer.js';
+import type { TimeSeriesSink } from '../../store-writer/src/index.js';
+import { startStoreWriter } from '../../store-writer/src/index.js';
 
 export interface ProcessorOptions {
   bus: Bus;
@@ -221,7 +221,7 @@ export async function createProcessor(options: ProcessorOptions): Promise<Proces
   await bus.readToEnd(BUS_TOPICS.devices, onCheckpoints);
   subscriptions.push(await bus.consume(BUS_TOPICS.telemetry, { groupId: TELEMETRY_GROUP, onAssigned }, onTelemetry));
   subscriptions.push(await bus.consume(BUS_TOPICS.cameraEvents, { groupId: CAMERA_GROUP }, onCameraEvents));
-  const storeWriter = await startStoreWriter({ bus, sink, logger: logger.child({ component: 'store-writer' }), metrics });
+  const storeWriter = await startStoreWriter({ bus, sink, logger: logger.child({ component: 'store-writer' }), metrics: metrics.storeWriter });
   const timer = setInterval(() => void tick(), options.tickIntervalMs ?? 5000);
   timer.unref();
   const checkpointTimer = setInterval(() => void checkpoint(), options.checkpointIntervalMs ?? 30_000);

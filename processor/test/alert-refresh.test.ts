@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveAlert, type Alert } from '../../contracts/src/index.js';
 import { AlertRefresh } from '../src/alert-refresh.js';
-import { RuleEngine } from '../src/engine/index.js';
-import { PM25_RULE, readingAt, ruleSet } from './fixtures.js';
+import { RuleEngine } from '../../rule-core/src/index.js';
+import { PM25_RULE, readingAt, ruleSet } from '../../test-support/readings.js';
 
 const DAY = 86_400_000;
 

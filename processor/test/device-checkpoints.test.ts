@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DeviceCheckpointSchema, type Alert, type DeviceCheckpoint, type RuleSetInput } from '../../contracts/src/index.js';
 import { DeviceCheckpoints } from '../src/device-checkpoints.js';
-import { RuleEngine } from '../src/engine/index.js';
-import { AIR_STATION, MINUTE, T0, readingAt, ruleSet } from './fixtures.js';
+import { RuleEngine } from '../../rule-core/src/index.js';
+import { AIR_STATION, MINUTE, T0, readingAt, ruleSet } from '../../test-support/readings.js';
 
 /** Overdue after max(3 × the learned interval, 2 minutes); nobody is flagged in the first 10 minutes after a start. */
 const SILENCE: RuleSetInput['rules'][number] = {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { acknowledgeAlert, resolveAlert, type Alert } from '../../contracts/src/index.js';
-import { InProcessBus } from '../../platform/src/bus/index.js';
-import { RuleEngine } from '../src/engine/index.js';
+import { InProcessBus } from '../../platform/src/index.js';
+import { RuleEngine } from '../../rule-core/src/index.js';
 import { Outbox } from '../src/outbox.js';
-import { PM25_RULE, readingAt, ruleSet } from './fixtures.js';
+import { PM25_RULE, readingAt, ruleSet } from '../../test-support/readings.js';
 
 /** The alert changes of a breach at minutes 0–1 that ends at minute 2, as an engine reports them. */
 function breachChanges(): Alert[] {

@@ -1,13 +1,13 @@
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUS_TOPICS, type Alert, type CameraEvent, type Reading, type RuleSetInput } from '../../contracts/src/index.js';
-import { InProcessBus, type BusRecord } from '../../platform/src/bus/index.js';
+import { InProcessBus, type BusRecord } from '../../platform/src/index.js';
 import type { BusTopic } from '../../contracts/src/index.js';
-import { createLogger } from '../../platform/src/logger.js';
+import { createLogger } from '../../platform/src/index.js';
 import { createProcessorMetrics } from '../src/metrics.js';
 import { createProcessor } from '../src/processor.js';
-import { LocalSink } from '../src/sink/local-sink.js';
-import { MINUTE, T0, readingAt, ruleSet } from './fixtures.js';
+import { LocalSink } from '../../store-writer/src/index.js';
+import { MINUTE, T0, readingAt, ruleSet } from '../../test-support/readings.js';
 
 const logger = createLogger('processor-test', 'silent');
 

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUS_TOPICS, acknowledgeAlert, mergeAlert, resolveAlert, type Alert, type Reading, type RuleSet } from '../../contracts/src/index.js';
-import { InProcessBus } from '../../platform/src/bus/index.js';
-import { createLogger } from '../../platform/src/logger.js';
+import { InProcessBus } from '../../platform/src/index.js';
+import { createLogger } from '../../platform/src/index.js';
 import { createProcessorMetrics } from '../src/metrics.js';
 import { createProcessor, type Processor } from '../src/processor.js';
-import { LocalSink } from '../src/sink/local-sink.js';
-import type { TimeSeriesSink } from '../src/sink/sink.js';
-import { AIR_STATION, PM25_RULE, readingAt, ruleSet } from './fixtures.js';
+import { LocalSink } from '../../store-writer/src/index.js';
+import type { TimeSeriesSink } from '../../store-writer/src/index.js';
+import { AIR_STATION, PM25_RULE, readingAt, ruleSet } from '../../test-support/readings.js';
 
 const logger = createLogger('processor-test', 'silent');
 const INSTANT_PM25 = ruleSet([{ ...PM25_RULE, forSeconds: 0 }]);
@@ -155,7 +155,7 @@ describe('processor', () => {
     expect(stored).toHaveLength(20);
     expect(published.map((alert) => alert.lastChange)).toEqual(['opened']);
     expect(outage.inner.recentAlerts()).toEqual(published);
-    expect(await metric('ioc_processor_sink_write_errors_total')).toMatchObject([{ value: 2 }]);
+    expect(await metric('ioc_store_writer_write_errors_total')).toMatchObject([{ value: 2 }]);
   });
 
   it('keeps alerting while the store is down, pauses storing once its backlog is full, and stores everything when it returns', async () => {
@@ -167,7 +167,7 @@ describe('processor', () => {
     await send([readingAt(5, { pm25: 200 }), readingAt(6, { pm25: 210 })]);
     await until('the alert is published while the store is down', () => published.length === 1);
     expect(await metric('ioc_store_writer_paused')).toMatchObject([{ value: 1 }]);
-    expect(await metric('ioc_processor_sink_backlog')).toMatchObject([{ value: 5 }]);
+    expect(await metric('ioc_store_writer_backlog')).toMatchObject([{ value: 5 }]);
     expect(store.inner.recentReadings()).toEqual([]);
 
     await store.comeBack();

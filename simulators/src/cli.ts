@@ -1,7 +1,7 @@
-import { IocError } from '../../platform/src/errors.js';
+import { IocError } from '../../platform/src/index.js';
 import { helpText, parseCommandLine } from './command-line.js';
 import { createFleet } from './fleet.js';
-import { formatLocal } from './local-time.js';
+import { formatLocal } from '../../contracts/src/index.js';
 import type { SimulationOptions } from './options.js';
 import { findProvince, type Province } from './provinces.js';
 import { startSimulation, type SimulationStats, type SimulationSummary } from './simulation.js';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { formatPath, iocError } from '../../platform/src/errors.js';
+import { formatPath, iocError } from '../../platform/src/index.js';
 import { DRIFT_READINGS, FaultRatesSchema, SILENT_READINGS, STUCK_READINGS } from './faults.js';
 import { FleetSizesSchema } from './fleet.js';
 import { SIMULATION_DEFAULTS, SimulationOptionsSchema, type SimulationOptions } from './options.js';

@@ -1,5 +1,5 @@
 import type { MqttClient } from 'mqtt';
-import { connectDevice, type DeviceAccount } from '../../platform/src/mqtt-device.js';
+import { connectDevice, type DeviceAccount } from '../../platform/src/index.js';
 
 /**
  * The simulator's only contact with the network: one MQTT connection publishing at QoS 1. After

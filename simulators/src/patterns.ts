@@ -1,4 +1,4 @@
-import type { LocalTime } from './local-time.js';
+import type { LocalTime } from '../../contracts/src/index.js';
 
 /**
  * Daily and seasonal shapes shared by the value models, all in local time (UTC+7). Hourly tables

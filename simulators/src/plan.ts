@@ -1,4 +1,4 @@
-import { iocError, summarizeIssues } from '../../platform/src/errors.js';
+import { iocError, summarizeIssues } from '../../platform/src/index.js';
 import { DeviceSimulator, type SimMessage } from './device-simulator.js';
 import { createFleet, type DeviceSpec } from './fleet.js';
 import { SimulationOptionsSchema, SIMULATION_DEFAULTS, type SimulationOptions, type SimulationOptionsInput } from './options.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IocError } from '../../platform/src/errors.js';
+import { IocError } from '../../platform/src/index.js';
 import { helpText, parseCommandLine } from '../src/command-line.js';
 
 function refusal(argv: string[]): string {

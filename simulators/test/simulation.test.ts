@@ -2,7 +2,7 @@ import net from 'node:net';
 import { Aedes } from 'aedes';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IocError } from '../../platform/src/errors.js';
+import { IocError } from '../../platform/src/index.js';
 import { planSimulation } from '../src/plan.js';
 import { startSimulation } from '../src/simulation.js';
 import { NO_DEVICES, atLocal, messages, validate } from './helpers.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { env, loadConfig } from '../../platform/src/config.js';
+import { env, loadConfig } from '../../platform/src/index.js';
 
 /**
  * What only the all-in-one launcher reads. Each part's own variables (PORT, IOC_ADMIN_PASSWORD,

@@ -1,4 +1,4 @@
-import { handleCommandLine } from '../../platform/src/help.js';
+import { handleCommandLine } from '../../platform/src/index.js';
 import { startBanner } from './banner.js';
 import { startCity } from './city.js';
 import { USAGE } from './usage.js';

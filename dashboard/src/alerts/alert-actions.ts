@@ -6,8 +6,8 @@ import {
   type Alert,
   type AuditAction,
 } from '../../../contracts/src/index.js';
-import type { Bus } from '../../../platform/src/bus/index.js';
-import { iocError } from '../../../platform/src/errors.js';
+import type { Bus } from '../../../platform/src/index.js';
+import { iocError } from '../../../platform/src/index.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Session } from '../auth/tokens.js';
 import type { AlertStore } from './alert-store.js';

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AuditEntrySchema, BUS_TOPICS, type AuditEntry } from '../../../contracts/src/index.js';
-import type { Bus } from '../../../platform/src/bus/index.js';
-import type { Logger } from '../../../platform/src/logger.js';
+import type { Bus } from '../../../platform/src/index.js';
+import type { Logger } from '../../../platform/src/index.js';
 
 /** An entry to record; `id` and `at` are filled in when absent. */
 export type AuditRecord = Omit<AuditEntry, 'id' | 'at'> & Partial<Pick<AuditEntry, 'id' | 'at'>>;

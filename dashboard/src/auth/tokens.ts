@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { iocError } from '../../../platform/src/errors.js';
+import { iocError } from '../../../platform/src/index.js';
 import { RoleSchema } from './roles.js';
 
 /** What a token proves: who logged in, with which role, until when (epoch ms). */

@@ -1,5 +1,5 @@
 import type { AuditAction } from '../../../contracts/src/index.js';
-import { iocError } from '../../../platform/src/errors.js';
+import { iocError } from '../../../platform/src/index.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { hashPassword, verifyPassword } from './password.js';
 import type { Role } from './roles.js';

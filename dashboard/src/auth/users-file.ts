@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { iocError, summarizeIssues } from '../../../platform/src/errors.js';
+import { iocError, summarizeIssues } from '../../../platform/src/index.js';
 import { RoleSchema } from './roles.js';
 import { UsernameSchema } from './usernames.js';
 

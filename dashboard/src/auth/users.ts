@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { iocError } from '../../../platform/src/errors.js';
+import { iocError } from '../../../platform/src/index.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { RoleSchema, type Role } from './roles.js';
 import type { Session } from './tokens.js';

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { iocError } from '../../../platform/src/errors.js';
+import { iocError } from '../../../platform/src/index.js';
 import { PERMISSIONS, allows, type Permission } from '../auth/roles.js';
 import type { Session } from '../auth/tokens.js';
 

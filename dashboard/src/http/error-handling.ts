@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { IocError, iocError } from '../../../platform/src/errors.js';
+import { IocError, iocError } from '../../../platform/src/index.js';
 
 /** Every error leaves as `{code, message, details?}` from the error registry. */
 export function registerErrorHandling(app: FastifyInstance) {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { describeIssues, iocError, summarizeIssues } from '../../../platform/src/errors.js';
+import { describeIssues, iocError, summarizeIssues } from '../../../platform/src/index.js';
 
 /** Parses a request body or query; a failure names each field at fault (IOC_INVALID_REQUEST, 400). */
 export function parseRequest<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {

@@ -1,6 +1,6 @@
 import { BUS_TOPICS, RuleSetSchema, type RuleSet, type RuleSetInput } from '../../../contracts/src/index.js';
-import type { Bus } from '../../../platform/src/bus/index.js';
-import { describeIssues, iocError, summarizeIssues } from '../../../platform/src/errors.js';
+import type { Bus } from '../../../platform/src/index.js';
+import { describeIssues, iocError, summarizeIssues } from '../../../platform/src/index.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Session } from '../auth/tokens.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { InProcessBus } from '../../../platform/src/bus/index.js';
+import { InProcessBus } from '../../../platform/src/index.js';
 import { AuditLog } from '../../src/audit/audit-log.js';
 import { createDashboard, type Dashboard, type DashboardOptions } from '../../src/dashboard.js';
 

@@ -1,5 +1,5 @@
 import { finishAll, type Values } from '../metric-traits.js';
-import { localTime } from '../local-time.js';
+import { localTime } from '../../../contracts/src/index.js';
 import { PM25_MONTHLY_MEAN, pm25HourFactor, sunlight, trafficLevel } from '../patterns.js';
 import { Wander, type Rng } from '../random.js';
 import type { TelemetryModel } from './model.js';

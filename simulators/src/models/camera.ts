@@ -1,5 +1,5 @@
 import type { CameraEventType } from '../../../contracts/src/index.js';
-import { localTime } from '../local-time.js';
+import { localTime } from '../../../contracts/src/index.js';
 import { trafficLevel } from '../patterns.js';
 import type { Rng } from '../random.js';
 import type { CameraBody, CameraModel } from './model.js';

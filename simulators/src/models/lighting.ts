@@ -1,6 +1,6 @@
 import type { LightingFault } from '../../../contracts/src/index.js';
 import { finishAll } from '../metric-traits.js';
-import { localTime, type LocalTime } from '../local-time.js';
+import { localTime, type LocalTime } from '../../../contracts/src/index.js';
 import { lampDimming } from '../patterns.js';
 import { Wander, type Rng } from '../random.js';
 import type { TelemetryBody, TelemetryModel } from './model.js';

@@ -1,5 +1,5 @@
 import { finish } from '../metric-traits.js';
-import { localTime } from '../local-time.js';
+import { localTime } from '../../../contracts/src/index.js';
 import { trafficLevel } from '../patterns.js';
 import { Wander, type Rng } from '../random.js';
 import type { TelemetryModel } from './model.js';

@@ -1,5 +1,5 @@
 import { finishAll } from '../metric-traits.js';
-import { localTime } from '../local-time.js';
+import { localTime } from '../../../contracts/src/index.js';
 import { WATER_TEMPERATURE_BY_MONTH, sunlight } from '../patterns.js';
 import type { RiverCondition } from '../provinces.js';
 import { Wander, type Rng } from '../random.js';

@@ -1,4 +1,4 @@
-import { localTime } from '../local-time.js';
+import { localTime } from '../../../contracts/src/index.js';
 import { Rng } from '../random.js';
 
 const BLOCK_MS = 6 * 3600 * 1000;

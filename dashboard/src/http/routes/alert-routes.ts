@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { iocError } from '../../../../platform/src/errors.js';
+import { iocError } from '../../../../platform/src/index.js';
 import type { AlertActions } from '../../alerts/alert-actions.js';
 import type { AlertStore } from '../../alerts/alert-store.js';
 import { requirePermission } from '../auth.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import { iocError } from '../../../../platform/src/errors.js';
+import { iocError } from '../../../../platform/src/index.js';
 
 /** Probes and metrics for the platform; no login, no data beyond counts. */
 export function opsRoutes(app: FastifyInstance, deps: { registry: Registry; isReady: () => boolean }) {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { iocError } from '../../../../platform/src/errors.js';
+import { iocError } from '../../../../platform/src/index.js';
 import type { RuleSets } from '../../rules/rule-sets.js';
 import { requirePermission } from '../auth.js';
 import { parseRequest } from '../validate.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { IocError, iocError } from '../../../../platform/src/errors.js';
+import { IocError, iocError } from '../../../../platform/src/index.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { LoginThrottle } from '../../auth/login-throttle.js';
 import { RoleSchema } from '../../auth/roles.js';

@@ -1,0 +1,5 @@
+export * from './engine/index.js';
+export * from './anomaly/index.js';
+export * from './derived/index.js';
+export { defaultRuleSet } from './default-rules/index.js';
+export { genericAnomalyRuleSet } from './default-rules/generic.js';

@@ -1,0 +1,1 @@
+export { startCity, type City, type CityInfo } from './city.js';
