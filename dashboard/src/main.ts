@@ -1,7 +1,6 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { BusConfigSchema, createBus } from '../../platform/src/index.js';
+import { BusConfigSchema, createBus, platformError } from '../../platform/src/index.js';
 import { loadConfig } from '../../platform/src/index.js';
-import { iocError } from '../../platform/src/index.js';
 import { createLogger } from '../../platform/src/index.js';
 import { AuditLog } from './audit/audit-log.js';
 import { DashboardConfigSchema } from './config.js';
@@ -31,7 +30,7 @@ try {
   const { url } = await dashboard.listen(config.PORT, config.HOST);
   logger.info({ url }, 'dashboard listening');
 } catch (error) {
-  throw (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? iocError('IOC_PORT_IN_USE', [String(config.PORT), 'PORT']) : error;
+  throw (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? platformError('IOC_PORT_IN_USE', [String(config.PORT), 'PORT'], { cause: error }) : error;
 }
 if (dashboard.generatedAdminPassword) {
   // Printed once, outside the structured logs, so it is not shipped to log storage.

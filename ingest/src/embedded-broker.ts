@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
-import { iocError } from '../../platform/src/index.js';
+import { platformError } from '../../platform/src/index.js';
 import type { Logger } from '../../platform/src/index.js';
 
 /** Devices publish; ingest also subscribes. A device account cannot read other devices' data. */
@@ -46,7 +46,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   const { logger } = options;
   const host = options.host ?? '0.0.0.0';
   if (options.accounts.length === 0) {
-    throw iocError('IOC_CONFIG_INVALID', ['the embedded MQTT broker needs at least one account (MQTT_DEVICE_USERNAME and MQTT_DEVICE_PASSWORD)']);
+    throw platformError('IOC_CONFIG_INVALID', ['the embedded MQTT broker needs at least one account (MQTT_DEVICE_USERNAME and MQTT_DEVICE_PASSWORD)']);
   }
   const accounts = new Map(options.accounts.map((a) => [a.username, { digest: digest(a.password), role: a.role }]));
   const roles = new WeakMap<Client, BrokerRole>();

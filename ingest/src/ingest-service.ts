@@ -1,9 +1,9 @@
+import { ingestError } from './errors.js';
 import { hostname } from 'node:os';
 import { connect, type ErrorWithReasonCode } from 'mqtt';
 import { MQTT_SUBSCRIPTIONS } from '../../contracts/src/index.js';
 import type { BackoffPolicy } from '../../platform/src/index.js';
 import type { Bus } from '../../platform/src/index.js';
-import { iocError } from '../../platform/src/index.js';
 import type { Logger } from '../../platform/src/index.js';
 import { BusBatcher, type BatchOptions } from './batcher.js';
 import { receiveWithLateAcks } from './late-ack.js';
@@ -84,7 +84,7 @@ export async function createIngest(options: IngestOptions): Promise<Ingest> {
     await firstConnection(client, url, logger);
     // mqtt.js rejects when the broker refuses any of the filters (SUBACK return code 0x80).
     await client.subscribeAsync(filters, { qos: 1 }).catch(() => {
-      throw iocError('IOC_MQTT_REFUSED', [url, `subscription to ${filters.join(', ')} refused`]);
+      throw ingestError('IOC_MQTT_REFUSED', [url, `subscription to ${filters.join(', ')} refused`]);
     });
   } catch (error) {
     await client.endAsync(true);
@@ -117,7 +117,7 @@ function firstConnection(client: ReturnType<typeof connect>, url: string, logger
       const code = (error as ErrorWithReasonCode).code;
       if (typeof code === 'number') {
         client.off('connect', onConnect);
-        reject(iocError('IOC_MQTT_REFUSED', [url, error.message]));
+        reject(ingestError('IOC_MQTT_REFUSED', [url, error.message], { cause: error }));
       } else {
         logger.warn({ url, err: error }, 'cannot reach the MQTT broker yet; retrying');
       }

@@ -13,7 +13,8 @@ import {
   type Reading,
   type TelemetryPayload,
 } from '../../contracts/src/index.js';
-import { describeIssues, iocError, summarizeIssues, type ErrorCode } from '../../platform/src/index.js';
+import { describeIssues, summarizeIssues } from '../../platform/src/index.js';
+import { ingestError, type IngestErrorCode } from './errors.js';
 
 /** What one MQTT message becomes: a reading, a camera event, or a dead letter saying exactly why not. */
 export type NormalizedMessage =
@@ -125,7 +126,7 @@ function toCameraEvent(device: CameraEventPayload, siteId: string, receivedAt: n
   return event;
 }
 
-function refuse(code: ErrorCode, args: string[], issues: Issue[], topic: string, payload: Buffer, receivedAt: number): NormalizedMessage {
+function refuse(code: IngestErrorCode, args: string[], issues: Issue[], topic: string, payload: Buffer, receivedAt: number): NormalizedMessage {
   const utf8 = isUtf8(payload);
   return {
     ok: false,
@@ -134,7 +135,7 @@ function refuse(code: ErrorCode, args: string[], issues: Issue[], topic: string,
       topic,
       receivedAt,
       code,
-      reason: iocError(code, args).message,
+      reason: ingestError(code, args).message,
       issues,
       payload: payload.toString(utf8 ? 'utf8' : 'base64'),
       payloadEncoding: utf8 ? 'utf8' : 'base64',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { iocError, summarizeIssues } from './errors.js';
+import { summarizeIssues, platformError } from './errors.js';
 
 /**
  * Reads configuration from environment variables through a zod schema. On error it names every
@@ -8,7 +8,7 @@ import { iocError, summarizeIssues } from './errors.js';
 export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
-  throw iocError('IOC_CONFIG_INVALID', [summarizeIssues(result.error.issues)]);
+  throw platformError('IOC_CONFIG_INVALID', [summarizeIssues(result.error.issues)]);
 }
 
 /** Environment values are strings; these turn them into checked numbers, flags and lists. */

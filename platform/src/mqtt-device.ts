@@ -1,5 +1,5 @@
 import { connectAsync, type MqttClient } from 'mqtt';
-import { iocError } from './errors.js';
+import { platformError } from './errors.js';
 
 /** CONNACK codes that mean the account, not the broker, is the problem: MQTT 3.1.1 (4, 5) and 5 (134, 135). */
 const LOGIN_REFUSED = new Set([4, 5, 134, 135]);
@@ -33,6 +33,6 @@ export async function connectDevice(account: DeviceAccount, clientName: string):
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     const code = (error as { code?: unknown }).code;
-    throw iocError(typeof code === 'number' && LOGIN_REFUSED.has(code) ? 'IOC_MQTT_LOGIN_REFUSED' : 'IOC_MQTT_UNREACHABLE', [account.url, why]);
+    throw platformError(typeof code === 'number' && LOGIN_REFUSED.has(code) ? 'IOC_MQTT_LOGIN_REFUSED' : 'IOC_MQTT_UNREACHABLE', [account.url, why], { cause: error });
   }
 }

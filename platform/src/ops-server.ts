@@ -1,7 +1,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import { iocError } from './errors.js';
+import { platformError } from './errors.js';
 
 export interface OpsServerOptions {
   /** 0 picks a free port. */
@@ -44,7 +44,7 @@ export function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
 
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'EADDRINUSE' ? iocError('IOC_PORT_IN_USE', [String(options.port), options.portVariable]) : error);
+      reject(error.code === 'EADDRINUSE' ? platformError('IOC_PORT_IN_USE', [String(options.port), options.portVariable], { cause: error }) : error);
     });
     server.listen(options.port, options.host ?? '0.0.0.0', () => {
       resolve({

@@ -1,5 +1,6 @@
+import { simulatorError } from './errors.js';
 import { parseArgs } from 'node:util';
-import { formatPath, iocError } from '../../platform/src/index.js';
+import { formatPath } from '../../platform/src/index.js';
 import { DRIFT_READINGS, FaultRatesSchema, SILENT_READINGS, STUCK_READINGS } from './faults.js';
 import { FleetSizesSchema } from './fleet.js';
 import { SIMULATION_DEFAULTS, SimulationOptionsSchema, type SimulationOptions } from './options.js';
@@ -134,7 +135,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = {}): C
       allowPositionals: false,
     }));
   } catch (error) {
-    throw iocError('IOC_SIMULATOR_OPTIONS_INVALID', [(error as Error).message.replace(/\. To specify a positional.*$/s, '')]);
+    throw simulatorError('IOC_SIMULATOR_OPTIONS_INVALID', [(error as Error).message.replace(/\. To specify a positional.*$/s, '')]);
   }
   if (values.help) return { action: 'help' };
 
@@ -151,12 +152,12 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = {}): C
     if (value === undefined) problems.push(`--${flag.name}: ${flag.type === 'time' ? 'expected a date-time with zone such as 2026-01-15T07:00:00+07:00' : 'expected a number'}, got "${raw}"`);
     else setPath(input, flag.path, value);
   }
-  if (problems.length > 0) throw iocError('IOC_SIMULATOR_OPTIONS_INVALID', [problems.join('; ')]);
+  if (problems.length > 0) throw simulatorError('IOC_SIMULATOR_OPTIONS_INVALID', [problems.join('; ')]);
 
   const parsed = SimulationOptionsSchema.safeParse(input);
   if (!parsed.success) {
     const described = parsed.error.issues.map((issue) => `${flagFor(issue.path)}: ${issue.message}`);
-    throw iocError('IOC_SIMULATOR_OPTIONS_INVALID', [described.join('; ')]);
+    throw simulatorError('IOC_SIMULATOR_OPTIONS_INVALID', [described.join('; ')]);
   }
   return { action: values['list-devices'] ? 'list-devices' : 'run', options: parsed.data };
 }

@@ -1,4 +1,5 @@
-import { iocError, summarizeIssues } from '../../platform/src/index.js';
+import { simulatorError } from './errors.js';
+import { summarizeIssues } from '../../platform/src/index.js';
 import { DeviceSimulator, type SimMessage } from './device-simulator.js';
 import { createFleet, type DeviceSpec } from './fleet.js';
 import { SimulationOptionsSchema, SIMULATION_DEFAULTS, type SimulationOptions, type SimulationOptionsInput } from './options.js';
@@ -36,7 +37,7 @@ export interface SimulationPlan {
  */
 export function planSimulation(input: SimulationOptionsInput, now: number = Date.now()): SimulationPlan {
   const parsed = SimulationOptionsSchema.safeParse(input);
-  if (!parsed.success) throw iocError('IOC_SIMULATOR_OPTIONS_INVALID', [summarizeIssues(parsed.error.issues)]);
+  if (!parsed.success) throw simulatorError('IOC_SIMULATOR_OPTIONS_INVALID', [summarizeIssues(parsed.error.issues)]);
   const options = parsed.data;
   const province = findProvince(options.province) as Province;
   const devices = createFleet(options.fleet, province);

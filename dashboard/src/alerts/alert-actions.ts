@@ -1,3 +1,4 @@
+import { dashboardError } from '../errors.js';
 import {
   AlertTransitionError,
   BUS_TOPICS,
@@ -7,7 +8,6 @@ import {
   type AuditAction,
 } from '../../../contracts/src/index.js';
 import type { Bus } from '../../../platform/src/index.js';
-import { iocError } from '../../../platform/src/index.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Session } from '../auth/tokens.js';
 import type { AlertStore } from './alert-store.js';
@@ -45,7 +45,7 @@ export class AlertActions {
     const previous = this.inFlight.get(id) ?? Promise.resolve();
     const run = previous.catch(() => undefined).then(async () => {
       const current = this.deps.alerts.get(id);
-      if (!current) throw iocError('IOC_ALERT_NOT_FOUND', [id]);
+      if (!current) throw dashboardError('IOC_ALERT_NOT_FOUND', [id]);
       const at = this.deps.now();
       const next = transition(() => change(current, at));
       await this.deps.auditLog.record({
@@ -73,7 +73,7 @@ function transition(change: () => Alert): Alert {
   try {
     return change();
   } catch (error) {
-    if (error instanceof AlertTransitionError) throw iocError('IOC_ALERT_TRANSITION', [error.from, error.to]);
+    if (error instanceof AlertTransitionError) throw dashboardError('IOC_ALERT_TRANSITION', [error.from, error.to]);
     throw error;
   }
 }

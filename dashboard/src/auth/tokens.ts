@@ -1,6 +1,6 @@
+import { dashboardError } from '../errors.js';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { iocError } from '../../../platform/src/index.js';
 import { RoleSchema } from './roles.js';
 
 /** What a token proves: who logged in, with which role, until when (epoch ms). */
@@ -37,13 +37,13 @@ export class SessionTokens {
   /** Throws IOC_UNAUTHENTICATED for a forged or malformed token, IOC_SESSION_EXPIRED for an old one. */
   verify(token: string): Session {
     const [payload, signature, extra] = token.split('.');
-    if (!payload || !signature || extra !== undefined) throw iocError('IOC_UNAUTHENTICATED');
+    if (!payload || !signature || extra !== undefined) throw dashboardError('IOC_UNAUTHENTICATED');
     const expected = Buffer.from(this.sign(payload));
     const given = Buffer.from(signature);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw iocError('IOC_UNAUTHENTICATED');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw dashboardError('IOC_UNAUTHENTICATED');
     const session = SessionSchema.safeParse(parseJson(Buffer.from(payload, 'base64url').toString('utf8')));
-    if (!session.success) throw iocError('IOC_UNAUTHENTICATED');
-    if (session.data.expiresAt <= this.options.now()) throw iocError('IOC_SESSION_EXPIRED');
+    if (!session.success) throw dashboardError('IOC_UNAUTHENTICATED');
+    if (session.data.expiresAt <= this.options.now()) throw dashboardError('IOC_SESSION_EXPIRED');
     return session.data;
   }
 

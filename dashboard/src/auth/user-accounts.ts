@@ -1,5 +1,5 @@
+import { dashboardError } from '../errors.js';
 import type { AuditAction } from '../../../contracts/src/index.js';
-import { iocError } from '../../../platform/src/index.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { hashPassword, verifyPassword } from './password.js';
 import type { Role } from './roles.js';
@@ -26,7 +26,7 @@ export class UserAccounts {
     const passwordHash = await hashPassword(input.password);
     const created = await this.options.users.transact(async (draft) => {
       const existing = draft.get(usernameKey(input.username));
-      if (existing) throw iocError('IOC_USER_EXISTS', [existing.username]);
+      if (existing) throw dashboardError('IOC_USER_EXISTS', [existing.username]);
       const user = newAccount(input.username, input.role, passwordHash, this.now());
       draft.set(usernameKey(user.username), user);
       await this.audit(actor, 'user.create', user.username, { role: user.role });
@@ -84,7 +84,7 @@ export class UserAccounts {
   async changeOwnPassword(actor: Session, currentPassword: string, newPassword: string): Promise<User> {
     const passwordHash = await hashPassword(newPassword);
     return this.change(actor, actor.username, { configuredRefused: true }, async (draft, key, user) => {
-      if (!(await verifyPassword(currentPassword, user.passwordHash))) throw iocError('IOC_CURRENT_PASSWORD_WRONG');
+      if (!(await verifyPassword(currentPassword, user.passwordHash))) throw dashboardError('IOC_CURRENT_PASSWORD_WRONG');
       const now = this.now();
       const updated = { ...user, passwordHash, updatedAt: now, sessionsValidFrom: now };
       draft.set(key, updated);
@@ -104,9 +104,9 @@ export class UserAccounts {
     const stored = await users.transact(async (draft) => {
       const key = usernameKey(username);
       const user = draft.get(key);
-      if (!user) throw iocError('IOC_USER_NOT_FOUND', [username]);
+      if (!user) throw dashboardError('IOC_USER_NOT_FOUND', [username]);
       const configuredBy = users.configuredBy(username);
-      if (rules.configuredRefused && configuredBy) throw iocError('IOC_USER_CONFIGURED', [user.username, configuredBy]);
+      if (rules.configuredRefused && configuredBy) throw dashboardError('IOC_USER_CONFIGURED', [user.username, configuredBy]);
       return apply(draft, key, user);
     });
     this.options.accountsChanged();
@@ -124,5 +124,5 @@ export class UserAccounts {
 
 /** Refuses a change that would leave no enabled admin: someone must always be able to manage users. */
 function keepAnAdmin(draft: ReadonlyMap<string, StoredUser>, username: string) {
-  if (enabledAdmins(draft) === 0) throw iocError('IOC_LAST_ADMIN', [username]);
+  if (enabledAdmins(draft) === 0) throw dashboardError('IOC_LAST_ADMIN', [username]);
 }

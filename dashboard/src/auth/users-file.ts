@@ -1,8 +1,9 @@
+import { dashboardError } from '../errors.js';
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { iocError, summarizeIssues } from '../../../platform/src/index.js';
+import { summarizeIssues } from '../../../platform/src/index.js';
 import { RoleSchema } from './roles.js';
 import { UsernameSchema } from './usernames.js';
 
@@ -42,16 +43,16 @@ export async function readUsersFile(path: string): Promise<StoredUser[] | undefi
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw iocError('IOC_USERS_FILE_INVALID', [path, (error as Error).message]);
+    throw dashboardError('IOC_USERS_FILE_INVALID', [path, (error as Error).message]);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw iocError('IOC_USERS_FILE_INVALID', [path, `not JSON: ${(error as Error).message}`]);
+    throw dashboardError('IOC_USERS_FILE_INVALID', [path, `not JSON: ${(error as Error).message}`]);
   }
   const parsed = UsersFileSchema.safeParse(json);
-  if (!parsed.success) throw iocError('IOC_USERS_FILE_INVALID', [path, summarizeIssues(parsed.error.issues)]);
+  if (!parsed.success) throw dashboardError('IOC_USERS_FILE_INVALID', [path, summarizeIssues(parsed.error.issues)]);
   return parsed.data.users;
 }
 

@@ -1,5 +1,5 @@
+import { dashboardError } from '../errors.js';
 import { z } from 'zod';
-import { iocError } from '../../../platform/src/index.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { RoleSchema, type Role } from './roles.js';
 import type { Session } from './tokens.js';
@@ -131,8 +131,8 @@ export class UserStore {
    */
   current(session: Session): Session {
     const stored = this.users.get(usernameKey(session.username));
-    if (stored?.disabled) throw iocError('IOC_ACCOUNT_DISABLED', [stored.username]);
-    if (!stored || session.issuedAt < stored.sessionsValidFrom) throw iocError('IOC_SESSION_REVOKED');
+    if (stored?.disabled) throw dashboardError('IOC_ACCOUNT_DISABLED', [stored.username]);
+    if (!stored || session.issuedAt < stored.sessionsValidFrom) throw dashboardError('IOC_SESSION_REVOKED');
     return { ...session, username: stored.username, role: stored.role };
   }
 

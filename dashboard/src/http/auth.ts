@@ -1,5 +1,5 @@
+import { dashboardError } from '../errors.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { iocError } from '../../../platform/src/index.js';
 import { PERMISSIONS, allows, type Permission } from '../auth/roles.js';
 import type { Session } from '../auth/tokens.js';
 
@@ -18,7 +18,7 @@ export function authenticate(verify: (token: string) => Session) {
   return async (request: FastifyRequest) => {
     const header = request.headers.authorization ?? '';
     const match = /^Bearer (\S+)$/i.exec(header);
-    if (!match) throw iocError('IOC_UNAUTHENTICATED');
+    if (!match) throw dashboardError('IOC_UNAUTHENTICATED');
     request.session = verify(match[1]);
   };
 }
@@ -26,6 +26,6 @@ export function authenticate(verify: (token: string) => Session) {
 /** preHandler: refuses (403) a logged-in user whose role lacks the permission. */
 export function requirePermission(permission: Permission) {
   return async (request: FastifyRequest, _reply: FastifyReply) => {
-    if (!allows(request.session.role, permission)) throw iocError('IOC_FORBIDDEN', [request.session.role, PERMISSIONS[permission].join(', ')]);
+    if (!allows(request.session.role, permission)) throw dashboardError('IOC_FORBIDDEN', [request.session.role, PERMISSIONS[permission].join(', ')]);
   };
 }

@@ -1,6 +1,7 @@
+import { dashboardError } from '../errors.js';
 import { BUS_TOPICS, RuleSetSchema, type RuleSet, type RuleSetInput } from '../../../contracts/src/index.js';
 import type { Bus } from '../../../platform/src/index.js';
-import { describeIssues, iocError, summarizeIssues } from '../../../platform/src/index.js';
+import { describeIssues, summarizeIssues } from '../../../platform/src/index.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Session } from '../auth/tokens.js';
 
@@ -39,13 +40,13 @@ export class RuleSets {
     const run = this.queue.catch(() => undefined).then(async () => {
       const parsed = RuleSetSchema.safeParse(input);
       if (!parsed.success) {
-        throw iocError('IOC_INVALID_RULE_SET', [summarizeIssues(parsed.error.issues)], { issues: describeIssues(parsed.error.issues) });
+        throw dashboardError('IOC_INVALID_RULE_SET', [summarizeIssues(parsed.error.issues)], { details: { issues: describeIssues(parsed.error.issues) } });
       }
       const submitted = parsed.data;
-      if (submitted.id !== id) throw iocError('IOC_INVALID_RULE_SET', [`id: "${submitted.id}" does not match the rule set in the path, "${id}"`]);
+      if (submitted.id !== id) throw dashboardError('IOC_INVALID_RULE_SET', [`id: "${submitted.id}" does not match the rule set in the path, "${id}"`]);
       const held = this.current.get(id);
       if (held && submitted.version !== held.version + 1) {
-        throw iocError('IOC_RULE_SET_VERSION', [id, String(held.version), String(submitted.version), String(held.version + 1)]);
+        throw dashboardError('IOC_RULE_SET_VERSION', [id, String(held.version), String(submitted.version), String(held.version + 1)]);
       }
       const at = this.deps.now();
       const next: RuleSet = { ...submitted, updatedAt: at, updatedBy: session.username };

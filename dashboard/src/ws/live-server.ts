@@ -1,8 +1,9 @@
+import { dashboardError } from '../errors.js';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Alert } from '../../../contracts/src/index.js';
-import { IocError, iocError } from '../../../platform/src/index.js';
+import { IocError } from '../../../platform/src/index.js';
 import type { Logger } from '../../../platform/src/index.js';
 import type { Session } from '../auth/tokens.js';
 import type { DashboardMetrics } from '../metrics.js';
@@ -110,14 +111,14 @@ export class LiveServer {
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
     socket.on('error', (error) => this.options.logger.debug({ err: error }, 'WebSocket handshake socket error'));
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/ws') {
-      return refuse(socket, iocError('IOC_NOT_FOUND', [request.url ?? '/']));
+      return refuse(socket, dashboardError('IOC_NOT_FOUND', [request.url ?? '/']));
     }
     const token = tokenFromProtocols(request.headers['sec-websocket-protocol']);
     let session: Session;
     try {
       session = this.options.verify(token);
     } catch (error) {
-      return refuse(socket, error instanceof IocError ? error : iocError('IOC_UNAUTHENTICATED'));
+      return refuse(socket, error instanceof IocError ? error : dashboardError('IOC_UNAUTHENTICATED'));
     }
     this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, token, session));
   }

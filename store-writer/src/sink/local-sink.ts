@@ -1,7 +1,7 @@
+import { storeError } from '../errors.js';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Alert, Reading } from '../../../contracts/src/index.js';
-import { iocError } from '../../../platform/src/index.js';
 import type { TimeSeriesSink } from './sink.js';
 
 export interface LocalSinkOptions {
@@ -53,7 +53,7 @@ export class LocalSink implements TimeSeriesSink {
 
   async write(readings: readonly Reading[], alerts: readonly Alert[]): Promise<void> {
     const count = readings.length + alerts.length;
-    if (this.closed) throw iocError('IOC_SINK_CLOSED', [String(count)]);
+    if (this.closed) throw storeError('IOC_SINK_CLOSED', [String(count)]);
     this.pending += count;
     try {
       if (this.directory !== undefined) {

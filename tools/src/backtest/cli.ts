@@ -1,9 +1,10 @@
+import { toolError } from '../errors.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { RuleSetSchema, type RuleSet } from '../../../contracts/src/index.js';
-import { IocError, iocError, summarizeIssues } from '../../../platform/src/index.js';
+import { IocError, summarizeIssues } from '../../../platform/src/index.js';
 import { startProgress } from '../../../platform/src/index.js';
 import { CSV_FLAGS, CSV_FLAGS_USAGE, csvRecordingOptionsFromFlags, readRecording, recordingFormatOf, type RecordingFormat } from '../recording/index.js';
 import { defaultRuleSet } from '../../../rule-core/src/index.js';
@@ -44,11 +45,11 @@ export async function loadRules(rules: string): Promise<RuleSet> {
   try {
     json = JSON.parse(await readFile(rules, 'utf8'));
   } catch (error) {
-    throw iocError('IOC_RULE_FILE_INVALID', [rules, (error as Error).message]);
+    throw toolError('IOC_RULE_FILE_INVALID', [rules, (error as Error).message], { cause: error });
   }
   const candidate = Array.isArray(json) ? { id: basename(rules).replace(/\.json$/i, '').replace(/[^A-Za-z0-9_.-]/g, '-') || 'rules', version: 1, rules: json } : json;
   const parsed = RuleSetSchema.safeParse(candidate);
-  if (!parsed.success) throw iocError('IOC_RULE_FILE_INVALID', [rules, summarizeIssues(parsed.error.issues)], parsed.error.issues);
+  if (!parsed.success) throw toolError('IOC_RULE_FILE_INVALID', [rules, summarizeIssues(parsed.error.issues)], { details: parsed.error.issues });
   return parsed.data;
 }
 
@@ -56,7 +57,7 @@ function parse(argv: string[]) {
   try {
     return parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
   } catch (error) {
-    throw iocError('IOC_BACKTEST_OPTIONS', [(error as Error).message]);
+    throw toolError('IOC_BACKTEST_OPTIONS', [(error as Error).message], { cause: error });
   }
 }
 
@@ -85,11 +86,11 @@ export async function main(argv: string[], stdout: { write(text: string): unknow
     stdout.write(`${USAGE}\n`);
     return;
   }
-  if (values.rules === undefined || values.input === undefined) throw iocError('IOC_BACKTEST_OPTIONS', ['--rules and --input are required']);
+  if (values.rules === undefined || values.input === undefined) throw toolError('IOC_BACKTEST_OPTIONS', ['--rules and --input are required']);
   const format = (values.format ?? recordingFormatOf(values.input)) as RecordingFormat;
-  if (format !== 'csv' && format !== 'ndjson') throw iocError('IOC_BACKTEST_OPTIONS', [`--format must be csv or ndjson, not "${format}"`]);
+  if (format !== 'csv' && format !== 'ndjson') throw toolError('IOC_BACKTEST_OPTIONS', [`--format must be csv or ndjson, not "${format}"`]);
   const tickSeconds = Number(values['tick-seconds']);
-  if (!(tickSeconds > 0)) throw iocError('IOC_BACKTEST_OPTIONS', [`--tick-seconds must be a positive number, not "${values['tick-seconds']}"`]);
+  if (!(tickSeconds > 0)) throw toolError('IOC_BACKTEST_OPTIONS', [`--tick-seconds must be a positive number, not "${values['tick-seconds']}"`]);
   const ruleSet = await loadRules(values.rules);
   const readings = readRecording(values.input, format, format === 'csv' ? csvRecordingOptionsFromFlags(values, values.input, 'IOC_BACKTEST_OPTIONS') : undefined);
   const progress = startProgress({ unit: 'readings' });

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { DOMAIN_OF_KIND, METRICS, MetricNameSchema, type DeviceKind, type MetricName } from '../../../contracts/src/index.js';
-import { iocError, type ErrorCode } from '../../../platform/src/index.js';
+import { toolError, type ToolErrorCode } from '../errors.js';
 import { CsvRecordingOptionsSchema, type CsvRecordingOptions } from './csv.js';
 
 /**
@@ -60,9 +60,9 @@ const FLAG_OF_OPTION: Record<keyof CsvRecordingOptions, string> = {
  * The CSV reading options the flags give for the recording at `input`, checked before any row is
  * read. A problem throws `code` (the calling command's options error) naming the flag at fault.
  */
-export function csvRecordingOptionsFromFlags(flags: CsvFlagValues, input: string, code: ErrorCode): CsvRecordingOptions {
-  if (flags.metric === undefined) throw iocError(code, ['a CSV recording needs --metric naming what its values are']);
-  if (!MetricNameSchema.safeParse(flags.metric).success) throw iocError(code, [`--metric: "${flags.metric}" is not a metric; use one of ${MetricNameSchema.options.join(', ')}`]);
+export function csvRecordingOptionsFromFlags(flags: CsvFlagValues, input: string, code: ToolErrorCode): CsvRecordingOptions {
+  if (flags.metric === undefined) throw toolError(code, ['a CSV recording needs --metric naming what its values are']);
+  if (!MetricNameSchema.safeParse(flags.metric).success) throw toolError(code, [`--metric: "${flags.metric}" is not a metric; use one of ${MetricNameSchema.options.join(', ')}`]);
   const options: CsvRecordingOptions = {
     deviceId: flags.device ?? basename(input).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_.-]/g, '-'),
     kind: (flags.kind ?? defaultKindOf(flags.metric as MetricName)) as CsvRecordingOptions['kind'],
@@ -77,7 +77,7 @@ export function csvRecordingOptionsFromFlags(flags: CsvFlagValues, input: string
   const parsed = CsvRecordingOptionsSchema.safeParse(options);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${FLAG_OF_OPTION[issue.path[0] as keyof CsvRecordingOptions] ?? String(issue.path[0])}: ${issue.message}`);
-    throw iocError(code, [problems.join('; ')], parsed.error.issues);
+    throw toolError(code, [problems.join('; ')], { details: parsed.error.issues });
   }
   return options;
 }

@@ -1,6 +1,7 @@
+import { toolError } from '../errors.js';
 import { z } from 'zod';
 import { DOMAIN_OF_KIND, DeviceKindSchema, DomainSchema, IdentifierSchema, MetricNameSchema, type Reading } from '../../../contracts/src/index.js';
-import { iocError, summarizeIssues } from '../../../platform/src/index.js';
+import { summarizeIssues } from '../../../platform/src/index.js';
 import { readLines, sourceName, type RecordingSource } from './lines.js';
 import { parseTimestamp, timezoneOffsetMinutes } from './timestamps.js';
 
@@ -68,7 +69,7 @@ export function splitCsvLine(line: string): string[] {
  */
 export async function* readCsvReadings(source: RecordingSource, input: CsvRecordingOptions): AsyncGenerator<Reading> {
   const parsed = CsvRecordingOptionsSchema.safeParse(input);
-  if (!parsed.success) throw iocError('IOC_RECORDING_OPTIONS', [summarizeIssues(parsed.error.issues)], parsed.error.issues);
+  if (!parsed.success) throw toolError('IOC_RECORDING_OPTIONS', [summarizeIssues(parsed.error.issues)], { details: parsed.error.issues });
   const options = parsed.data;
   const offset = timezoneOffsetMinutes(options.timezone)!;
   const name = sourceName(source);
@@ -90,7 +91,7 @@ export async function* readCsvReadings(source: RecordingSource, input: CsvRecord
       timeIndex = header.indexOf(options.timeColumn);
       valueIndex = header.indexOf(options.valueColumn);
       for (const [column, index] of [[options.timeColumn, timeIndex], [options.valueColumn, valueIndex]] as const) {
-        if (index < 0) throw iocError('IOC_RECORDING_INVALID', [name, '1', `no column "${column}" in the header (columns: ${header.join(', ')})`]);
+        if (index < 0) throw toolError('IOC_RECORDING_INVALID', [name, '1', `no column "${column}" in the header (columns: ${header.join(', ')})`]);
       }
       continue;
     }
@@ -101,12 +102,12 @@ export async function* readCsvReadings(source: RecordingSource, input: CsvRecord
     if (valueText === '') continue;
     const value = Number(valueText);
     if (!Number.isFinite(value)) {
-      throw iocError('IOC_RECORDING_INVALID', [name, String(lineNumber), `value "${valueText}" in column "${options.valueColumn}" is not a number`]);
+      throw toolError('IOC_RECORDING_INVALID', [name, String(lineNumber), `value "${valueText}" in column "${options.valueColumn}" is not a number`]);
     }
     const timeText = fields[timeIndex] ?? '';
     const ts = parseTimestamp(timeText, offset);
     if (Number.isNaN(ts)) {
-      throw iocError('IOC_RECORDING_INVALID', [name, String(lineNumber), `time "${timeText}" in column "${options.timeColumn}" is not "YYYY-MM-DD HH:MM:SS" with an optional zone`]);
+      throw toolError('IOC_RECORDING_INVALID', [name, String(lineNumber), `time "${timeText}" in column "${options.timeColumn}" is not "YYYY-MM-DD HH:MM:SS" with an optional zone`]);
     }
     yield { ...place, ts, seq, receivedAt: ts, metrics: { [options.metric]: value } };
   }

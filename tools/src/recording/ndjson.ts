@@ -1,5 +1,6 @@
+import { toolError } from '../errors.js';
 import { ReadingSchema, type Reading } from '../../../contracts/src/index.js';
-import { iocError, summarizeIssues } from '../../../platform/src/index.js';
+import { summarizeIssues } from '../../../platform/src/index.js';
 import { readLines, sourceName, type RecordingSource } from './lines.js';
 
 /**
@@ -16,11 +17,11 @@ export async function* readNdjsonReadings(source: RecordingSource): AsyncGenerat
     try {
       json = JSON.parse(line);
     } catch (error) {
-      throw iocError('IOC_RECORDING_INVALID', [sourceName(source), String(lineNumber), `not JSON (${(error as Error).message})`]);
+      throw toolError('IOC_RECORDING_INVALID', [sourceName(source), String(lineNumber), `not JSON (${(error as Error).message})`], { cause: error });
     }
     const parsed = ReadingSchema.safeParse(json);
     if (!parsed.success) {
-      throw iocError('IOC_RECORDING_INVALID', [sourceName(source), String(lineNumber), `not a reading: ${summarizeIssues(parsed.error.issues)}`], parsed.error.issues);
+      throw toolError('IOC_RECORDING_INVALID', [sourceName(source), String(lineNumber), `not a reading: ${summarizeIssues(parsed.error.issues)}`], { details: parsed.error.issues });
     }
     yield parsed.data;
   }

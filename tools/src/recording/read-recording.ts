@@ -1,5 +1,5 @@
+import { toolError } from '../errors.js';
 import type { Reading } from '../../../contracts/src/index.js';
-import { iocError } from '../../../platform/src/index.js';
 import { readCsvReadings, type CsvRecordingOptions } from './csv.js';
 import type { RecordingSource } from './lines.js';
 import { readNdjsonReadings } from './ndjson.js';
@@ -14,6 +14,6 @@ export function recordingFormatOf(path: string): RecordingFormat {
 /** Readings of a recording in either format; CSV needs the options naming device and metric. */
 export function readRecording(source: RecordingSource, format: RecordingFormat, csv?: CsvRecordingOptions): AsyncGenerator<Reading> {
   if (format === 'ndjson') return readNdjsonReadings(source);
-  if (!csv) throw iocError('IOC_RECORDING_OPTIONS', ['a CSV recording needs deviceId, kind, ward and metric to make readings of its rows']);
+  if (!csv) throw toolError('IOC_RECORDING_OPTIONS', ['a CSV recording needs deviceId, kind, ward and metric to make readings of its rows']);
   return readCsvReadings(source, csv);
 }

@@ -1,8 +1,9 @@
+import { toolError } from '../errors.js';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { BusConfigSchema, createBus } from '../../../platform/src/index.js';
 import { loadConfig } from '../../../platform/src/index.js';
-import { IocError, iocError, summarizeIssues } from '../../../platform/src/index.js';
+import { IocError, summarizeIssues } from '../../../platform/src/index.js';
 import { createLogger } from '../../../platform/src/index.js';
 import { startProgress } from '../../../platform/src/index.js';
 import { recordReadings } from './recorder.js';
@@ -55,10 +56,10 @@ async function main(argv: string[]) {
   }
   const { help: _help, ...rest } = values;
   const parsed = OptionsSchema.safeParse(rest);
-  if (!parsed.success) throw iocError('IOC_RECORD_OPTIONS', [summarizeIssues(parsed.error.issues).replace(/^(\S+):/, '--$1:')]);
+  if (!parsed.success) throw toolError('IOC_RECORD_OPTIONS', [summarizeIssues(parsed.error.issues).replace(/^(\S+):/, '--$1:')]);
   const options = parsed.data;
   const busConfig = loadConfig(BusConfigSchema);
-  if (busConfig.KAFKA_BROKERS.length === 0) throw iocError('IOC_RECORD_OPTIONS', ['KAFKA_BROKERS is not set; recording reads the readings from Kafka']);
+  if (busConfig.KAFKA_BROKERS.length === 0) throw toolError('IOC_RECORD_OPTIONS', ['KAFKA_BROKERS is not set; recording reads the readings from Kafka']);
 
   const bus = await createBus(busConfig, createLogger('record', process.env.LOG_LEVEL ?? 'warn', 2));
   const progress = startProgress({ unit: 'readings' });

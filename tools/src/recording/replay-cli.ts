@@ -1,10 +1,11 @@
+import { toolError } from '../errors.js';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { deviceMessageForReading } from '../../../contracts/src/index.js';
-import { IocError, iocError } from '../../../platform/src/index.js';
+import { IocError } from '../../../platform/src/index.js';
 import { handleCommandLine } from '../../../platform/src/index.js';
 import { formatDuration, startProgress } from '../../../platform/src/index.js';
 import { CSV_FLAGS, CSV_FLAGS_USAGE, csvRecordingOptionsFromFlags, type CsvFlagValues } from './csv-flags.js';
@@ -103,7 +104,7 @@ export function parseReplayCommandLine(argv: string[], env: NodeJS.ProcessEnv = 
   try {
     ({ values } = parseArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: false }));
   } catch (error) {
-    throw iocError('IOC_REPLAY_OPTIONS', [(error as Error).message.replace(/\. To specify a positional.*$/s, '')]);
+    throw toolError('IOC_REPLAY_OPTIONS', [(error as Error).message.replace(/\. To specify a positional.*$/s, '')]);
   }
   const { help: _help, input, format, url, username, password, speed, 'as-fast-as-possible': asFast, 'max-rate': maxRate, retime, ...csvFlags } = values;
   const parsed = ReplayFlagsSchema.safeParse({
@@ -122,7 +123,7 @@ export function parseReplayCommandLine(argv: string[], env: NodeJS.ProcessEnv = 
       const flag = String(issue.path[0]);
       return `--${flag}${flag === 'url' && url === undefined ? ' (from MQTT_URL)' : ''}: ${issue.message}`;
     });
-    throw iocError('IOC_REPLAY_OPTIONS', [problems.join('; ')]);
+    throw toolError('IOC_REPLAY_OPTIONS', [problems.join('; ')]);
   }
   const flags = parsed.data;
   const chosenFormat = flags.format ?? recordingFormatOf(flags.input);
@@ -170,7 +171,7 @@ export function replaySummaryText(summary: ReplaySummary, command: ReplayCommand
  * instead of replaying nothing.
  */
 async function surveyRecording(command: ReplayCommand): Promise<{ total: number; lastTs: number }> {
-  if (!(await stat(command.input).then((s) => s.isFile(), () => false))) throw iocError('IOC_REPLAY_OPTIONS', [`--input: no file "${command.input}"`]);
+  if (!(await stat(command.input).then((s) => s.isFile(), () => false))) throw toolError('IOC_REPLAY_OPTIONS', [`--input: no file "${command.input}"`]);
   let total = 0;
   let lastTs = Number.NEGATIVE_INFINITY;
   let sendable = 0;
@@ -185,7 +186,7 @@ async function surveyRecording(command: ReplayCommand): Promise<{ total: number;
   }
   if (total > 0 && sendable === 0) {
     const hint = command.format === 'csv' ? ` (is --metric ${command.csv?.metric} measured by --kind ${command.csv?.kind}?)` : '';
-    throw iocError('IOC_REPLAY_OPTIONS', [`none of the ${total.toLocaleString('en')} readings of ${command.input} is one a device publishes: ${refusal}${hint}`]);
+    throw toolError('IOC_REPLAY_OPTIONS', [`none of the ${total.toLocaleString('en')} readings of ${command.input} is one a device publishes: ${refusal}${hint}`]);
   }
   return { total, lastTs };
 }

@@ -1,6 +1,6 @@
+import { dashboardError } from '../../errors.js';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { iocError } from '../../../../platform/src/index.js';
 import type { AlertActions } from '../../alerts/alert-actions.js';
 import type { AlertStore } from '../../alerts/alert-store.js';
 import { requirePermission } from '../auth.js';
@@ -35,7 +35,7 @@ export function alertRoutes(app: FastifyInstance, deps: AlertRouteDeps) {
   app.get('/api/alerts/:id', async (request) => {
     const { id } = parseRequest(IdParamsSchema, request.params);
     const alert = deps.alerts.get(id);
-    if (!alert) throw iocError('IOC_ALERT_NOT_FOUND', [id]);
+    if (!alert) throw dashboardError('IOC_ALERT_NOT_FOUND', [id]);
     return alert;
   });
 

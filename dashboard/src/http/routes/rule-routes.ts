@@ -1,6 +1,6 @@
+import { dashboardError } from '../../errors.js';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { iocError } from '../../../../platform/src/index.js';
 import type { RuleSets } from '../../rules/rule-sets.js';
 import { requirePermission } from '../auth.js';
 import { parseRequest } from '../validate.js';
@@ -22,7 +22,7 @@ export function ruleRoutes(app: FastifyInstance, deps: { ruleSets: RuleSets }) {
   app.get('/api/rule-sets/:id', async (request) => {
     const { id } = parseRequest(IdParamsSchema, request.params);
     const ruleSet = deps.ruleSets.get(id);
-    if (!ruleSet) throw iocError('IOC_RULE_SET_NOT_FOUND', [id]);
+    if (!ruleSet) throw dashboardError('IOC_RULE_SET_NOT_FOUND', [id]);
     return ruleSet;
   });
 

@@ -1,6 +1,7 @@
+import { dashboardError } from '../../errors.js';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { IocError, iocError } from '../../../../platform/src/index.js';
+import { IocError } from '../../../../platform/src/index.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { LoginThrottle } from '../../auth/login-throttle.js';
 import { RoleSchema } from '../../auth/roles.js';
@@ -41,19 +42,19 @@ export function loginRoute(app: FastifyInstance, deps: SessionRouteDeps) {
       await failed('throttled');
       const seconds = Math.ceil(waitMs / 1000);
       reply.header('retry-after', String(seconds));
-      throw iocError('IOC_LOGIN_THROTTLED', [String(seconds)], { retryAfterSeconds: seconds });
+      throw dashboardError('IOC_LOGIN_THROTTLED', [String(seconds)], { details: { retryAfterSeconds: seconds } });
     }
     const user = await deps.users.authenticate(username, password);
     if (!user) {
       deps.throttle.recordFailure(throttleKey, deps.now());
       await failed('wrong-credentials');
-      throw iocError('IOC_BAD_CREDENTIALS');
+      throw dashboardError('IOC_BAD_CREDENTIALS');
     }
     deps.throttle.recordSuccess(throttleKey);
     if (user.disabled) {
       // Said only to someone who knows the password, so it reveals nothing to a guesser.
       await failed('disabled');
-      throw iocError('IOC_ACCOUNT_DISABLED', [user.username]);
+      throw dashboardError('IOC_ACCOUNT_DISABLED', [user.username]);
     }
     const { token, session } = deps.tokens.issue(user.username, user.role);
     deps.metrics.logins.inc({ outcome: 'success' });
@@ -91,7 +92,7 @@ export function userRoutes(app: FastifyInstance, deps: SessionRouteDeps) {
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
       reply.header('retry-after', String(seconds));
-      throw iocError('IOC_LOGIN_THROTTLED', [String(seconds)], { retryAfterSeconds: seconds });
+      throw dashboardError('IOC_LOGIN_THROTTLED', [String(seconds)], { details: { retryAfterSeconds: seconds } });
     }
     try {
       await deps.accounts.changeOwnPassword(request.session, currentPassword, newPassword);

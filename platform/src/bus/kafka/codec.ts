@@ -1,6 +1,6 @@
+import { platformError } from '../../errors.js';
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import type { BusTopic, DeadLetter } from '../../../../contracts/src/index.js';
-import { iocError } from '../../errors.js';
 import type { BusRecord, DeliveredRecord } from '../bus.js';
 
 /**
@@ -42,7 +42,7 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 /** The dead letter for a record nobody can read, carrying its raw bytes so it can be inspected and replayed. */
 export function unreadableRecord(topic: BusTopic, partition: number, message: KafkaMessage, why: string, now: number): DeadLetter {
   const where = `${topic}[${partition}]@${message.offset}`;
-  const error = iocError('IOC_BUS_RECORD_NOT_JSON', [where, why]);
+  const error = platformError('IOC_BUS_RECORD_NOT_JSON', [where, why]);
   const bytes = message.value ?? Buffer.alloc(0);
   let payload: string;
   let payloadEncoding: DeadLetter['payloadEncoding'] = 'utf8';

@@ -1,7 +1,7 @@
+import { platformError } from '../../errors.js';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { BUS_TOPICS, deadLetterRecord, type BusTopic, type DeadLetter } from '../../../../contracts/src/index.js';
 import type { BackoffPolicy } from '../../backoff.js';
-import { iocError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { BatchHandler, Bus, BusRecord, ConsumeOptions, Subscription } from '../bus.js';
 import { createKafkaClient, type KafkaConnection } from './client.js';
@@ -72,7 +72,7 @@ export class KafkaBus implements Bus {
     } catch (error) {
       await producer.disconnect().catch(() => undefined);
       if (!isConnectionError(error)) throw error;
-      throw iocError('IOC_KAFKA_UNREACHABLE', [options.brokers.join(','), (error as Error).message]);
+      throw platformError('IOC_KAFKA_UNREACHABLE', [options.brokers.join(','), (error as Error).message], { cause: error });
     }
     logger.info({ brokers: options.brokers, clientId: options.clientId, topicPrefix: options.topicPrefix ?? '' }, 'connected to Kafka');
     return new KafkaBus(kafka, producer, options);

@@ -1,6 +1,6 @@
+import { platformError } from '../../errors.js';
 import type { Admin, ITopicConfig } from 'kafkajs';
 import { BUS_TOPICS, type BusTopic } from '../../../../contracts/src/index.js';
-import { iocError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { whileKafkaSettles } from './settling.js';
 
@@ -110,7 +110,7 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000
       for (const topic of topics) await admin.fetchTopicOffsets(topic);
     }, timeoutMs);
   } catch (error) {
-    if ((error as { retriable?: boolean }).retriable) throw iocError('IOC_KAFKA_TOPIC_NO_LEADER', [topics.join(', '), String(timeoutMs)]);
+    if ((error as { retriable?: boolean }).retriable) throw platformError('IOC_KAFKA_TOPIC_NO_LEADER', [topics.join(', '), String(timeoutMs)], { cause: error });
     throw error;
   }
 }

@@ -1,7 +1,7 @@
+import { storeError } from '../../errors.js';
 import { InfluxDB, type Transport } from '@influxdata/influxdb-client';
 import type { Alert, Reading } from '../../../../contracts/src/index.js';
 import { backoffDelay, type BackoffPolicy } from '../../../../platform/src/index.js';
-import { iocError } from '../../../../platform/src/index.js';
 import type { Logger } from '../../../../platform/src/index.js';
 import type { TimeSeriesSink } from '../sink.js';
 import { alertLine, readingLine } from './line-protocol.js';
@@ -101,7 +101,7 @@ export class InfluxSink implements TimeSeriesSink {
   write(readings: readonly Reading[], alerts: readonly Alert[]): Promise<void> {
     const lines = readings.map(readingLine);
     for (const alert of alerts) lines.push(alertLine(alert));
-    if (this.closed) return Promise.reject(iocError('IOC_SINK_CLOSED', [String(lines.length)]));
+    if (this.closed) return Promise.reject(storeError('IOC_SINK_CLOSED', [String(lines.length)]));
     if (lines.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const ticket: Ticket = { remaining: lines.length, settled: false, resolve, reject };
@@ -216,7 +216,7 @@ export class InfluxSink implements TimeSeriesSink {
         }
         if (failure.action !== 'retry') {
           const status = failure.action === 'reject' ? failure.status : 413;
-          const refused = iocError('IOC_STORE_REJECTED', [String(batch.lines.length), String(status), (error as Error).message]);
+          const refused = storeError('IOC_STORE_REJECTED', [String(batch.lines.length), String(status), (error as Error).message]);
           this.logger.error({ code: refused.code, firstLine: batch.lines[0] }, refused.message);
           this.recovered();
           this.counters.rejectedLines += batch.lines.length;
@@ -265,7 +265,7 @@ export class InfluxSink implements TimeSeriesSink {
   private fail(ticket: Ticket): void {
     if (ticket.settled) return;
     ticket.settled = true;
-    ticket.reject(iocError('IOC_SINK_CLOSED', [String(ticket.remaining)]));
+    ticket.reject(storeError('IOC_SINK_CLOSED', [String(ticket.remaining)]));
   }
 
   private afterProgress(): void {
@@ -278,9 +278,9 @@ export class InfluxSink implements TimeSeriesSink {
     const { org, bucket } = this.options;
     const reason =
       misconfigured === 'unauthorized'
-        ? iocError('IOC_STORE_UNAUTHORIZED', [String((error as { statusCode?: number }).statusCode), org, bucket]).message
+        ? storeError('IOC_STORE_UNAUTHORIZED', [String((error as { statusCode?: number }).statusCode), org, bucket]).message
         : misconfigured === 'bucket-not-found'
-          ? iocError('IOC_STORE_BUCKET_NOT_FOUND', [org, bucket]).message
+          ? storeError('IOC_STORE_BUCKET_NOT_FOUND', [org, bucket]).message
           : undefined;
     if (this.counters.failingSince === undefined) {
       this.counters.failingSince = Date.now();

@@ -1,0 +1,13 @@
+import { defineErrors, type ErrorDefinition } from '../../platform/src/index.js';
+
+/** The coded errors of ingest; see platform's defineErrors. */
+export const INGEST_ERRORS = {
+  IOC_TOPIC_UNKNOWN: { status: 400, message: (topic, why) => `Topic "${topic}" does not follow ioc/{domain}/{siteId}/{deviceId}/telemetry|event${why ? ` (${why})` : ''}; publish on a documented topic.` },
+  IOC_PAYLOAD_NOT_JSON: { status: 400, message: (why) => `Payload is not valid JSON (${why}); devices must publish one UTF-8 JSON object per message.` },
+  IOC_INVALID_PAYLOAD: { status: 400, message: (summary) => `Payload does not match the device schema: ${summary}.` },
+  IOC_TOPIC_MISMATCH: { status: 400, message: (what) => `Payload disagrees with its topic: ${what}; publish each device on its own topic.` },
+  IOC_MQTT_REFUSED: { status: 500, message: (url, why) => `The MQTT broker at ${url} refused ingest (${why}); check MQTT_USERNAME and MQTT_PASSWORD and that this account may subscribe to ioc/#.` },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type IngestErrorCode = keyof typeof INGEST_ERRORS;
+export const ingestError = defineErrors(INGEST_ERRORS);
