@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { BUS_TOPICS } from './topics.js';
 import { CameraEventSchema, ReadingSchema } from './reading.js';
 import { AlertSchema } from './alert.js';
-import { RuleSetSchema } from './rules.js';
+import { RuleSetRecordSchema } from './rules.js';
 import { DeadLetterSchema } from './dead-letter.js';
 import { AuditEntrySchema } from './audit.js';
 import { DeviceCheckpointSchema } from './device-checkpoint.js';
@@ -12,7 +12,7 @@ export const BUS_SCHEMAS = {
   [BUS_TOPICS.telemetry]: ReadingSchema,
   [BUS_TOPICS.cameraEvents]: CameraEventSchema,
   [BUS_TOPICS.alerts]: AlertSchema,
-  [BUS_TOPICS.rules]: RuleSetSchema,
+  [BUS_TOPICS.rules]: RuleSetRecordSchema,
   [BUS_TOPICS.deadLetter]: DeadLetterSchema,
   [BUS_TOPICS.audit]: AuditEntrySchema,
   [BUS_TOPICS.devices]: DeviceCheckpointSchema,

@@ -69,3 +69,26 @@ export type RuleSet = z.infer<typeof RuleSetSchema>;
 /** What a user submits; defaults are filled in by parsing. */
 export type RuleSetInput = z.input<typeof RuleSetSchema>;
 
+
+/**
+ * Takes a rule set out of force. Published on `ioc.rules` under the set's id, after its last
+ * version: the processor stops evaluating the set and resolves its alerts with this reason.
+ */
+export const RuleSetRemovalSchema = z.strictObject({
+  id: IdentifierSchema,
+  removed: z.literal(true),
+  /** One above the last version in force, so a removal is ordered like any change. */
+  version: z.number().int().positive(),
+  removedAt: z.number().int(),
+  removedBy: z.string(),
+  reason: z.string().max(500).optional(),
+});
+export type RuleSetRemoval = z.infer<typeof RuleSetRemovalSchema>;
+
+/** What `ioc.rules` carries: a version of a rule set, or its removal. */
+export const RuleSetRecordSchema = z.union([RuleSetSchema, RuleSetRemovalSchema]);
+export type RuleSetRecord = z.infer<typeof RuleSetRecordSchema>;
+
+export function isRuleSetRemoval(record: RuleSetRecord): record is RuleSetRemoval {
+  return 'removed' in record;
+}

@@ -1,4 +1,4 @@
-import { BUS_TOPICS, type Alert, type Reading, type RuleSet } from '../../contracts/src/index.js';
+import { BUS_TOPICS, isRuleSetRemoval, type Alert, type Reading, type RuleSet } from '../../contracts/src/index.js';
 import type { Bus, Subscription } from '../../platform/src/index.js';
 
 export interface FeedHandlers {
@@ -21,7 +21,8 @@ export async function followBus(bus: Bus, instanceId: string, handlers: FeedHand
   try {
     subscriptions.push(
       await bus.consume(BUS_TOPICS.rules, { groupId: `dashboard-rules-${instanceId}`, fromBeginning: true }, async (records) => {
-        for (const record of records) handlers.ruleSet(record.value);
+        // Removals are shown once the dashboard keeps several sets (issue 8); until then they are skipped.
+        for (const record of records) if (!isRuleSetRemoval(record.value)) handlers.ruleSet(record.value);
       }),
     );
     const telemetry = await bus.consume(

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AuditEntrySchema, BUS_TOPICS, type RuleSet, type RuleSetInput } from '../../contracts/src/index.js';
+import { AuditEntrySchema, BUS_TOPICS, isRuleSetRemoval, type RuleSet, type RuleSetInput } from '../../contracts/src/index.js';
 import type { DeliveredRecord } from '../../platform/src/index.js';
 import { ADMIN_PASSWORD, OPERATOR, startTestDashboard, waitFor, type TestDashboard } from './support/test-dashboard.js';
 
@@ -12,7 +12,7 @@ beforeEach(async () => {
   test = await startTestDashboard({ users: { adminPassword: ADMIN_PASSWORD, seed: [OPERATOR, DEPARTMENT] } });
   published = [];
   await test.bus.consume(BUS_TOPICS.rules, { groupId: 'test-rules', fromBeginning: true }, async (records: DeliveredRecord<typeof BUS_TOPICS.rules>[]) => {
-    for (const record of records) published.push(record.value);
+    for (const record of records) if (!isRuleSetRemoval(record.value)) published.push(record.value);
   });
 });
 afterEach(async () => {
