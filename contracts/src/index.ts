@@ -4,6 +4,7 @@ export * from './device-payloads.js';
 export * from './reading.js';
 export * from './reading-payload.js';
 export * from './topics.js';
+export * from './topic-policy.js';
 export * from './alert.js';
 export * from './alert-lifecycle.js';
 export * from './rule-base.js';

@@ -32,11 +32,8 @@ export function parseDeviceTopic(topic: string): ParsedDeviceTopic | null {
 }
 
 /**
- * Bus topics (Kafka topic names; the in-process bus uses the same names). Keys: telemetry by
- * device id (per-device order), camera events by site id (a site's cameras are counted together
- * by one processor instance, each camera still in order), alerts by alert key (one open
- * alert per rule and device), rules by rule-set id (compacted: the latest set wins), devices by
- * device id (compacted: the processor's latest checkpoint of each device).
+ * Bus topics (Kafka topic names; the in-process bus uses the same names). What each one is keyed
+ * by, how many partitions it has and how long it keeps records: BUS_TOPIC_POLICY in topic-policy.ts.
  */
 export const BUS_TOPICS = {
   telemetry: 'ioc.telemetry',

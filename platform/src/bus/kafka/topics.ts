@@ -1,6 +1,6 @@
 import { platformError } from '../../errors.js';
 import type { Admin, ITopicConfig } from 'kafkajs';
-import { BUS_TOPICS, type BusTopic } from '../../../../contracts/src/index.js';
+import { BUS_TOPIC_POLICY, BUS_TOPICS, type BusTopic, type TopicPolicy } from '../../../../contracts/src/index.js';
 import type { Logger } from '../../logger.js';
 import { whileKafkaSettles } from './settling.js';
 
@@ -26,43 +26,39 @@ export const DEFAULT_TOPIC_SETTINGS: TopicSettings = {
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
+/** The contracts' topic policy with what the operator tuned for this deployment. */
+export function topicPolicies(settings: TopicSettings = DEFAULT_TOPIC_SETTINGS): Record<BusTopic, TopicPolicy> {
+  const policies = { ...BUS_TOPIC_POLICY };
+  const telemetry = policies[BUS_TOPICS.telemetry];
+  policies[BUS_TOPICS.telemetry] = { ...telemetry, partitions: settings.telemetryPartitions, retention: { ...telemetry.retention, ms: settings.telemetryRetentionHours * HOUR_MS } };
+  const audit = policies[BUS_TOPICS.audit];
+  policies[BUS_TOPICS.audit] = { ...audit, retention: { ...audit.retention, ms: settings.auditRetentionDays * DAY_MS } };
+  return policies;
+}
+
+/** A topic policy as Kafka topic configuration. */
+export function topicConfig(policy: TopicPolicy): Record<string, string> {
+  if (policy.compacted) return { 'cleanup.policy': 'compact' };
+  const config: Record<string, string> = { 'cleanup.policy': 'delete', 'retention.ms': String(policy.retention.ms ?? -1) };
+  if (policy.retention.bytes !== undefined) config['retention.bytes'] = String(policy.retention.bytes);
+  return config;
+}
+
 /**
- * The Kafka topic behind each bus topic. `prefix` lets several deployments (provinces, test
- * runs) share one cluster: `hanoi.` + `ioc.telemetry`.
- *
- * - telemetry: keyed by device id, the most partitions (the processor's unit of scale); kept
- *   `telemetryRetentionHours`, which bounds how long the store may be down before readings age out.
- * - camera-events, alerts: keyed by device id and alert key. Alerts are NOT compacted: snapshots of
- *   one alert come from several writers (processor, dashboard) and are folded with `mergeAlert`;
- *   compaction would keep only the last one written, which may be an older state. The
- *   processor writes an alert unresolved for 30 days again, so it outlives the 90 days.
- * - rules: one partition (one ordered history), compacted: the latest rule set per id is kept forever.
- * - devices: compacted, the processor's latest checkpoint per device, kept for as long as the
- *   device exists (a device that stays silent must stay known).
- * - deadletter: kept 30 days, time for device owners to fix firmware and for replays.
- * - audit: kept `auditRetentionDays`.
+ * The Kafka topic behind each bus topic, following the contracts' BUS_TOPIC_POLICY. `prefix` lets
+ * several deployments (provinces, test runs) share one cluster: `hanoi.` + `ioc.telemetry`.
  */
 export function topicSpecs(settings: TopicSettings = DEFAULT_TOPIC_SETTINGS, prefix = ''): ITopicConfig[] {
-  const spec = (topic: BusTopic, numPartitions: number, config: Record<string, string>): ITopicConfig => ({
+  return Object.entries(topicPolicies(settings)).map(([topic, policy]) => ({
     topic: prefix + topic,
-    numPartitions,
+    numPartitions: policy.partitions,
     replicationFactor: settings.replicationFactor,
     configEntries: Object.entries({
       // With acks=all, a write needs this many in-sync copies: 2 of 3 survives one broker loss.
       'min.insync.replicas': String(settings.replicationFactor >= 3 ? 2 : 1),
-      ...config,
+      ...topicConfig(policy),
     }).map(([name, value]) => ({ name, value })),
-  });
-  const deleteAfter = (ms: number) => ({ 'cleanup.policy': 'delete', 'retention.ms': String(ms) });
-  return [
-    spec(BUS_TOPICS.telemetry, settings.telemetryPartitions, deleteAfter(settings.telemetryRetentionHours * HOUR_MS)),
-    spec(BUS_TOPICS.cameraEvents, 6, deleteAfter(7 * DAY_MS)),
-    spec(BUS_TOPICS.alerts, 6, deleteAfter(90 * DAY_MS)),
-    spec(BUS_TOPICS.rules, 1, { 'cleanup.policy': 'compact' }),
-    spec(BUS_TOPICS.devices, 3, { 'cleanup.policy': 'compact' }),
-    spec(BUS_TOPICS.deadLetter, 3, deleteAfter(30 * DAY_MS)),
-    spec(BUS_TOPICS.audit, 3, deleteAfter(settings.auditRetentionDays * DAY_MS)),
-  ];
+  }));
 }
 
 /**

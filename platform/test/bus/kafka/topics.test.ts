@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUS_TOPICS } from '../../../../contracts/src/index.js';
+import { BUS_TOPIC_POLICY, BUS_TOPICS } from '../../../../contracts/src/index.js';
 import { DEFAULT_TOPIC_SETTINGS, topicSpecs } from '../../../src/bus/kafka/topics.js';
 
 function configOf(topic: string, specs = topicSpecs()) {
@@ -24,6 +24,17 @@ describe('Kafka topics', () => {
     expect(configOf(BUS_TOPICS.devices).config).toEqual({ 'cleanup.policy': 'compact', 'min.insync.replicas': '1' });
     expect(configOf(BUS_TOPICS.alerts).config['cleanup.policy']).toBe('delete');
     expect(configOf(BUS_TOPICS.telemetry).config['retention.ms']).toBe(String(72 * 3_600_000));
+  });
+
+  it('follows the topic policy declared in the contracts: partitions, retention by age and size, compaction', () => {
+    for (const [topic, policy] of Object.entries(BUS_TOPIC_POLICY)) {
+      const { partitions, config } = configOf(topic);
+      expect(partitions).toBe(policy.partitions);
+      expect(config['cleanup.policy']).toBe(policy.compacted ? 'compact' : 'delete');
+      if (!policy.compacted) expect(config['retention.ms']).toBe(String(policy.retention.ms ?? -1));
+      expect(config['retention.bytes']).toBe(policy.retention.bytes === undefined ? undefined : String(policy.retention.bytes));
+    }
+    expect(configOf(BUS_TOPICS.deadLetter).config['retention.bytes']).toBe(String(256 * 1024 * 1024));
   });
 
   it('keeps the audit trail a year by default, and as long as configured', () => {
