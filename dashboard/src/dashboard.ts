@@ -59,7 +59,7 @@ export interface DashboardOptions {
 
 export interface Dashboard {
   app: FastifyInstance;
-  /** Set when no admin password was given: the launcher shows it once, then it is gone. */
+  /** Set when no admin password was given and no admin could log in (first start): the launcher shows it once, then it is gone. */
   generatedAdminPassword?: string;
   /** Resolves once the bus consumers run (when /readyz turns 200); rejects if they cannot start. */
   whenReady(): Promise<void>;
@@ -87,10 +87,13 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
   const instanceId = options.instanceId ?? `${hostname()}-${randomUUID().slice(0, 8)}`;
 
   const users = await UserStore.open({ path: options.users.file, now });
-  const adminPassword = options.users.adminPassword ?? generatePassword();
+  // Without a configured password, the first admin gets a generated one only while no admin can
+  // log in (the first start); later starts leave the account as its users left it.
+  const needsAdmin = !users.list().some((user) => user.role === 'admin' && !user.disabled);
+  const adminPassword = options.users.adminPassword ?? (needsAdmin ? generatePassword() : undefined);
   const generatedAdminPassword = options.users.adminPassword === undefined ? adminPassword : undefined;
   const configured = await users.configure([
-    { username: 'admin', role: 'admin', password: adminPassword, source: 'IOC_ADMIN_PASSWORD' },
+    ...(adminPassword === undefined ? [] : [{ username: 'admin', role: 'admin' as const, password: adminPassword, source: 'IOC_ADMIN_PASSWORD' as const }]),
     ...(options.users.seed ?? []).map((user) => ({ ...user, source: 'IOC_USERS' as const })),
   ]);
   for (const { username, source, created, changed } of configured) {

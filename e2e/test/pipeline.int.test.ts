@@ -36,7 +36,7 @@ beforeAll(async () => {
       PORT: '0',
       HOST: '127.0.0.1',
       IOC_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      AUDIT_LOG_PATH: join(dataDir, 'audit.ndjson'),
+      IOC_DATA_DIR: dataDir,
     },
     process.env.LOG_LEVEL ?? 'silent',
   );

@@ -16,7 +16,7 @@ const seconds = Number(process.argv[2] ?? 45);
 const password = 'screenshot-admin-password';
 
 const city = await startCity(
-  { PORT: '0', HOST: '127.0.0.1', MQTT_PORT: '0', MQTT_HOST: '127.0.0.1', IOC_ADMIN_PASSWORD: password, AUDIT_LOG_PATH: join(await mkdtemp(join(tmpdir(), 'ioc-shot-')), 'audit.ndjson') },
+  { PORT: '0', HOST: '127.0.0.1', MQTT_PORT: '0', MQTT_HOST: '127.0.0.1', IOC_ADMIN_PASSWORD: password, IOC_DATA_DIR: await mkdtemp(join(tmpdir(), 'ioc-shot-')) },
   'silent',
 );
 const browser = await chromium.launch({

@@ -7,20 +7,22 @@ import { BusConfigSchema, createBus, type Bus } from '../../platform/src/index.j
 import { loadConfig } from '../../platform/src/index.js';
 import { createLogger } from '../../platform/src/index.js';
 import { loadProcessorConfig } from '../../processor/src/index.js';
-import { createProcessorMetrics } from '../../processor/src/index.js';
-import { createProcessor, type Processor } from '../../processor/src/index.js';
-import { defaultRuleSet } from '../../rule-core/src/index.js';
-import { InfluxConfigSchema, InfluxSink, influxSinkOptions } from '../../store-writer/src/index.js';
-import { LocalSink } from '../../store-writer/src/index.js';
-import type { TimeSeriesSink } from '../../store-writer/src/index.js';
+import { startProcessor, type Processor } from '../../processor/src/index.js';
+import { loadStoreWriterConfig, startStoreWriter } from '../../store-writer/src/index.js';
 import { startSimulation, type Simulation } from '../../simulators/src/index.js';
 import { loadStandaloneConfig } from './config.js';
+import { dataDirLayout, prepareDataDir, withDataDirDefaults } from './data-dir.js';
+import { openSecrets } from './secrets.js';
 
 /** What the launcher tells the user at start, and what tests use to reach the city. */
 export interface CityInfo {
   dashboardUrl: string;
-  /** Set only when IOC_ADMIN_PASSWORD was not given: shown once. */
+  /** Set only at the first start without IOC_ADMIN_PASSWORD: shown once, then only its hash is kept. */
   generatedAdminPassword?: string;
+  adminPasswordConfigured: boolean;
+  /** IOC_DATA_DIR, absolute. */
+  dataDir: string;
+  secrets: { file: string; createdAt: number; tightenedFrom?: number };
   mqtt: { url: string; embedded: boolean; requestedPort?: number; deviceUsername?: string; devicePassword?: string };
   bus: 'in-process' | 'kafka';
   store: 'local' | 'influxdb';
@@ -39,13 +41,18 @@ export interface City {
  * processor, the dashboard and the simulated city. Each real component named in the environment
  * (MQTT_URL, KAFKA_BROKERS, INFLUX_URL) replaces its embedded stand-in.
  */
-export async function startCity(environment: NodeJS.ProcessEnv, logLevel: string): Promise<City> {
+export async function startCity(given: NodeJS.ProcessEnv, logLevel: string): Promise<City> {
   const logger = createLogger('ioc', logLevel, 2);
   const partLogger = (part: string) => createLogger(part, logLevel, 2);
-  const config = loadStandaloneConfig(environment);
+  const config = loadStandaloneConfig(given);
+  const layout = dataDirLayout(config.dataDir);
+  await prepareDataDir(layout.root);
+  const kept = await openSecrets(layout.root);
+  if (kept.tightenedFrom !== undefined) logger.warn({ file: kept.path, mode: kept.tightenedFrom.toString(8) }, 'the kept secrets were readable by others; restricted them to 0600');
+  const environment = withDataDirDefaults(given, layout);
   const dashboardConfig = loadConfig(DashboardConfigSchema, environment);
   const busConfig = loadConfig(BusConfigSchema, environment);
-  const influxConfig = loadConfig(InfluxConfigSchema, environment);
+  const storeWriterConfig = loadStoreWriterConfig(environment);
   const processorConfig = loadProcessorConfig(environment);
 
   const registry = new Registry();
@@ -58,7 +65,7 @@ export async function startCity(environment: NodeJS.ProcessEnv, logLevel: string
   };
 
   try {
-    const devicePassword = config.devices.password ?? randomBytes(12).toString('base64url');
+    const devicePassword = config.devices.password ?? kept.secrets.devicePassword;
     const ingestAccount = { username: 'ingest', password: randomBytes(18).toString('base64url') };
     let broker: EmbeddedBroker | undefined;
     if (!config.mqtt.url) {
@@ -78,11 +85,6 @@ export async function startCity(environment: NodeJS.ProcessEnv, logLevel: string
 
     const bus = await createBus(busConfig, partLogger('bus'));
     closers.push(() => bus.close());
-    const influx = influxSinkOptions(influxConfig, partLogger('store'));
-    const sink: TimeSeriesSink = influx
-      ? new InfluxSink(influx)
-      : new LocalSink({ memoryLimit: processorConfig.sinkMemory, directory: processorConfig.dataDir });
-    closers.push(() => sink.close());
 
     const auditLog = await AuditLog.open({ path: dashboardConfig.AUDIT_LOG_PATH, bus, logger: partLogger('audit') });
     closers.push(() => auditLog.close());
@@ -92,21 +94,14 @@ export async function startCity(environment: NodeJS.ProcessEnv, logLevel: string
       registry,
       auditLog,
       users: { file: dashboardConfig.USERS_PATH, adminPassword: dashboardConfig.IOC_ADMIN_PASSWORD, seed: dashboardConfig.IOC_USERS },
-      tokenSecret: dashboardConfig.IOC_TOKEN_SECRET,
+      tokenSecret: dashboardConfig.IOC_TOKEN_SECRET ?? kept.secrets.tokenSecret,
       trustProxy: dashboardConfig.TRUST_PROXY,
     });
     closers.push(() => dashboard.close());
 
-    const processor: Processor = await createProcessor({
-      bus,
-      sink,
-      ruleSet: defaultRuleSet(),
-      logger: partLogger('processor'),
-      metrics: createProcessorMetrics(registry),
-      tickIntervalMs: processorConfig.tickIntervalMs,
-      checkpointIntervalMs: processorConfig.checkpointIntervalMs,
-      instanceId: processorConfig.instanceId,
-    });
+    const storeWriter = await startStoreWriter({ bus, logger: partLogger('store-writer'), registry, config: storeWriterConfig });
+    closers.push(() => storeWriter.close());
+    const processor: Processor = await startProcessor({ bus, logger: partLogger('processor'), registry, ...processorConfig });
     closers.push(() => processor.close());
 
     const ingest: Ingest = await createIngest({
@@ -143,6 +138,9 @@ export async function startCity(environment: NodeJS.ProcessEnv, logLevel: string
       info: {
         dashboardUrl,
         generatedAdminPassword: dashboard.generatedAdminPassword,
+        adminPasswordConfigured: dashboardConfig.IOC_ADMIN_PASSWORD !== undefined,
+        dataDir: layout.root,
+        secrets: { file: kept.path, createdAt: kept.secrets.createdAt, ...(kept.tightenedFrom === undefined ? {} : { tightenedFrom: kept.tightenedFrom }) },
         mqtt: {
           url: mqttUrl,
           embedded: Boolean(broker),
@@ -151,7 +149,7 @@ export async function startCity(environment: NodeJS.ProcessEnv, logLevel: string
           devicePassword: broker && !config.devices.password ? devicePassword : undefined,
         },
         bus: busConfig.KAFKA_BROKERS.length > 0 ? 'kafka' : 'in-process',
-        store: influx ? 'influxdb' : 'local',
+        store: storeWriter.store === 'influxdb' ? 'influxdb' : 'local',
         simulating: Boolean(simulation),
       },
       registry,

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { env, loadConfig } from '../../platform/src/index.js';
 
@@ -7,6 +8,11 @@ import { env, loadConfig } from '../../platform/src/index.js';
  */
 const StandaloneEnvSchema = z
   .object({
+    /**
+     * What must survive a restart: the database, the local store's readings, the bus log (rule
+     * state travels on it) and the generated secrets. Relative to the working directory.
+     */
+    IOC_DATA_DIR: z.string().min(1).default('.data'),
     /** A real broker (e.g. Mosquitto) instead of the embedded one. */
     MQTT_URL: z.url({ protocol: /^(mqtts?|wss?)$/, error: 'use mqtt://, mqtts://, ws:// or wss://' }).optional(),
     MQTT_USERNAME: z.string().min(1).optional(),
@@ -27,6 +33,7 @@ const StandaloneEnvSchema = z
     SIM_PROVINCE: z.string().optional(),
   })
   .transform((e) => ({
+    dataDir: resolve(e.IOC_DATA_DIR),
     mqtt: { url: e.MQTT_URL, username: e.MQTT_USERNAME, password: e.MQTT_PASSWORD, port: e.MQTT_PORT, host: e.MQTT_HOST },
     devices: { username: e.MQTT_DEVICE_USERNAME, password: e.MQTT_DEVICE_PASSWORD },
     simulation: e.SIMULATE ? { seed: e.SIM_SEED, speed: e.SIM_SPEED, interval: e.SIM_INTERVAL, province: e.SIM_PROVINCE } : undefined,

@@ -9,7 +9,7 @@ import { USAGE } from './usage.js';
  */
 handleCommandLine(process.argv, USAGE);
 const city = await startCity(process.env, process.env.LOG_LEVEL ?? 'warn').catch((error: Error & { code?: string }) => {
-  process.stderr.write(`\nCould not start: ${error.message}\n`);
+  process.stderr.write(`\nCould not start${error.code ? ` (${error.code})` : ''}: ${error.message}\n`);
   process.exit(1);
 });
 process.stdout.write(startBanner(city.info));

@@ -5,21 +5,24 @@ Runs the whole IOC pipeline in one process: an MQTT broker, ingest, the processo
 and a simulated city. Each real component named in the environment replaces its embedded
 stand-in. Configuration comes from environment variables:
 
+  IOC_DATA_DIR=.data        what survives a restart: readings, accounts, audit log, bus log,
+                            and the generated secrets (secrets.json, mode 0600)
   PORT=8080                 dashboard port (HOST=0.0.0.0)
-  IOC_ADMIN_PASSWORD        the admin's password; generated and printed once when unset
-  IOC_TOKEN_SECRET          session-token key (>= 32 characters); generated when unset
+  IOC_ADMIN_PASSWORD        the admin's password; when unset, one is generated at the first start
+                            and printed then only (set it once to reset a lost one)
+  IOC_TOKEN_SECRET          session-token key (>= 32 characters); generated once and kept when unset
   IOC_USERS                 users to create: JSON [{"username","password","role"}]
-  AUDIT_LOG_PATH            audit log file (.data/audit.ndjson)
+  AUDIT_LOG_PATH            audit log file ($IOC_DATA_DIR/audit.ndjson)
   USERS_PATH                accounts file (users.json beside the audit log)
   MQTT_PORT=1883            embedded broker port; a free one is taken when it is busy (MQTT_HOST=0.0.0.0)
   MQTT_DEVICE_USERNAME, MQTT_DEVICE_PASSWORD
-                            the embedded broker's device account (device / generated)
+                            the embedded broker's device account (device / generated once and kept)
   MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD
                             a real broker instead of the embedded one
   KAFKA_BROKERS             Kafka instead of the in-process bus (host:port,...)
   INFLUX_URL, INFLUX_TOKEN, INFLUX_ORG, INFLUX_BUCKET
                             InfluxDB 2.x instead of the local store
-  PROCESSOR_DATA_DIR        the local store also appends daily NDJSON files here
+  PROCESSOR_DATA_DIR        the local store's daily NDJSON files ($IOC_DATA_DIR/store)
   SIMULATE=true             run the simulated city (SIM_SPEED=60, SIM_INTERVAL=5, SIM_SEED=1, SIM_PROVINCE)
   LOG_LEVEL=warn            pino level of the JSON logs on stderr
 

@@ -34,7 +34,7 @@ beforeAll(async () => {
       MQTT_PORT: String(takenPort),
       MQTT_HOST: '127.0.0.1',
       IOC_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      AUDIT_LOG_PATH: join(dataDir, 'audit.ndjson'),
+      IOC_DATA_DIR: dataDir,
     },
     'silent',
   );

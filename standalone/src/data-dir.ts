@@ -1,0 +1,43 @@
+import { access, constants, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { standaloneError } from './errors.js';
+
+/** Where each part keeps what must survive a restart on the embedded default, inside IOC_DATA_DIR. */
+export interface DataDirLayout {
+  root: string;
+  /** device password and session-token key, mode 0600 (secrets.ts) */
+  secrets: string;
+  /** the local store's daily NDJSON files of readings and alert snapshots */
+  store: string;
+  /** the audit log; the accounts file sits beside it */
+  auditLog: string;
+}
+
+export function dataDirLayout(root: string): DataDirLayout {
+  return {
+    root,
+    secrets: join(root, 'secrets.json'),
+    store: join(root, 'store'),
+    auditLog: join(root, 'audit.ndjson'),
+  };
+}
+
+/**
+ * Each part's own variables pointed into the data directory, unless the environment sets them:
+ * the parts read their configuration as they would alone.
+ */
+export function withDataDirDefaults(environment: NodeJS.ProcessEnv, layout: DataDirLayout): NodeJS.ProcessEnv {
+  const defaults: NodeJS.ProcessEnv = { AUDIT_LOG_PATH: layout.auditLog, PROCESSOR_DATA_DIR: layout.store };
+  for (const [name, value] of Object.entries(environment)) if (value !== undefined) defaults[name] = value;
+  return defaults;
+}
+
+/** Creates the directory (owner only: it holds secrets and password hashes) and checks it is writable. */
+export async function prepareDataDir(root: string): Promise<void> {
+  try {
+    await mkdir(root, { recursive: true, mode: 0o700 });
+    await access(root, constants.R_OK | constants.W_OK | constants.X_OK);
+  } catch (error) {
+    throw standaloneError('IOC_DATA_DIR_UNUSABLE', [root, (error as Error).message], { cause: error });
+  }
+}
