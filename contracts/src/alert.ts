@@ -23,8 +23,13 @@ export type AlertChange = z.infer<typeof AlertChangeSchema>;
 export const AlertSchema = z.strictObject({
   /** Deterministic: derived from the key and the reading that opened it, so a redelivered reading cannot open a second alert. */
   id: z.string().min(1),
-  /** `${ruleId}|${deviceId}`: at most one alert per key is unresolved at a time. */
+  /** See `alertKey`: at most one alert per key is unresolved at a time. */
   key: z.string().min(1),
+  /**
+   * The rule set the rule belongs to: several sets are in force at once, and the same rule id
+   * in two sets raises two alerts. Absent on alerts raised before that, which belong to `default`.
+   */
+  ruleSetId: z.string().optional(),
   ruleId: z.string(),
   ruleVersion: z.number().int(),
   ruleType: z.string(),
@@ -53,6 +58,19 @@ export const AlertSchema = z.strictObject({
 });
 export type Alert = z.infer<typeof AlertSchema>;
 
-export function alertKey(ruleId: string, deviceId: string): string {
-  return `${ruleId}|${deviceId}`;
+/** The id of the rule set the processor starts with (its built-in defaults). */
+export const DEFAULT_RULE_SET_ID = 'default';
+
+/**
+ * What identifies an alert's episode: `${ruleId}|${deviceId}` for the default rule set, as before
+ * several rule sets were in force (so alerts raised then are continued, not opened again), and
+ * `${ruleSetId}/${ruleId}|${deviceId}` for any other set. Identifiers cannot hold "/" or "|".
+ */
+export function alertKey(ruleId: string, deviceId: string, ruleSetId: string = DEFAULT_RULE_SET_ID): string {
+  return ruleSetId === DEFAULT_RULE_SET_ID ? `${ruleId}|${deviceId}` : `${ruleSetId}/${ruleId}|${deviceId}`;
+}
+
+/** The rule set an alert belongs to. */
+export function ruleSetOf(alert: Pick<Alert, 'ruleSetId'>): string {
+  return alert.ruleSetId ?? DEFAULT_RULE_SET_ID;
 }

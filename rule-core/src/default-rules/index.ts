@@ -1,4 +1,4 @@
-import { RuleSetSchema, type RuleSet } from '../../../contracts/src/index.js';
+import { DEFAULT_RULE_SET_ID, RuleSetSchema, type RuleSet } from '../../../contracts/src/index.js';
 import { ANOMALY_RULES } from './anomaly.js';
 import { CAMERA_RULES } from './cameras.js';
 import { DATA_QUALITY_RULES } from './data-quality.js';
@@ -17,7 +17,7 @@ import { TRAFFIC_RULES } from './traffic.js';
  */
 export function defaultRuleSet(): RuleSet {
   return RuleSetSchema.parse({
-    id: 'default',
+    id: DEFAULT_RULE_SET_ID,
     version: 1,
     description: 'Default rules: limits from Vietnamese standards (QCVN 05:2023, 08:2023, 40:2011, 26:2010, VN_AQI of Decision 1459/QĐ-TCMT), camera, anomaly and data-quality rules as editable operational defaults.',
     rules: [...ENVIRONMENT_RULES, ...TRAFFIC_RULES, ...RESERVOIR_RULES, ...LIGHTING_RULES, ...CAMERA_RULES, ...ANOMALY_RULES, ...DATA_QUALITY_RULES],

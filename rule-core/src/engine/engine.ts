@@ -2,6 +2,7 @@ import {
   alertKey,
   mergeAlert,
   resolveAlert,
+  ruleSetOf,
   type Alert,
   type AlertChange,
   type CameraEvent,
@@ -10,6 +11,7 @@ import {
   type Reading,
   type Rule,
   type RuleSet,
+  type RuleSetRemoval,
 } from '../../../contracts/src/index.js';
 import type { ReportIntervalSnapshot } from '../anomaly/report-interval.js';
 import { alertId } from './alert-id.js';
@@ -28,8 +30,15 @@ type AnyKind = RuleKind<Rule, CompiledRule, unknown>;
 interface CompiledEntry {
   readonly compiled: CompiledRule;
   readonly kind: AnyKind;
-  /** The rule's place in the rule set, naming it in a ReadingPlan's key. */
+  /** The rule's place among the rules of every set in force, naming it in a ReadingPlan's key. */
   readonly index: number;
+  readonly ruleSetId: string;
+}
+
+/** A rule set in force, its rules by domain. */
+interface IndexedRuleSet {
+  readonly ruleSet: RuleSet;
+  readonly rulesByDomain: Map<Domain, Rule[]>;
 }
 
 /**
@@ -66,7 +75,17 @@ const NO_LEVELS = new Uint8Array(0);
 /** Returned when nothing changed, which is almost always: no allocation per reading. */
 const NO_CHANGES: readonly Alert[] = Object.freeze([]);
 
-const RULE_GONE_COMMENT = 'Quy tắc đã bị xóa, tắt hoặc không còn áp dụng cho thiết bị này / The rule was removed, disabled or no longer applies to this device';
+/** Who resolves the alerts of rules that went out of force, and why. */
+interface Resolution {
+  readonly by: string;
+  readonly comment: string;
+}
+
+const RULE_GONE: Resolution = {
+  by: 'system',
+  comment: 'Quy tắc đã bị xóa, tắt hoặc không còn áp dụng cho thiết bị này / The rule was removed, disabled or no longer applies to this device',
+};
+const RULE_SET_REMOVED_COMMENT = 'Bộ quy tắc đã bị gỡ bỏ / The rule set was taken out of force';
 
 /**
  * A device as the engine knows it: where it is, the rules that apply to it, how far its readings
@@ -150,6 +169,7 @@ class Tracker {
     public compiled: CompiledRule,
     public kind: AnyKind,
     public state: unknown,
+    readonly ruleSetId: string,
     readonly key: string,
     readonly device: Device,
   ) {}
@@ -164,8 +184,13 @@ class Tracker {
 }
 
 /**
- * Applies a rule set to readings and keeps the alerts they cause. Pure: no I/O and no clock —
- * time comes from the readings (device time) or from the `now` the caller passes.
+ * Applies the rule sets in force to readings and keeps the alerts they cause. Pure: no I/O and
+ * no clock — time comes from the readings (device time) or from the `now` the caller passes.
+ *
+ * Several rule sets are in force at once (the defaults, a department's set): each is evaluated
+ * as if alone, and an alert belongs to its set (`Alert.ruleSetId`, and its key, see alertKey),
+ * so the same rule id in two sets raises two alerts and changing one set leaves the others'
+ * alerts alone.
  *
  * The generic part of every rule lives here: which rules apply to a device (compiled once per
  * device, then one map lookup per reading), the minimum duration (`forMs`, device time) before
@@ -174,8 +199,8 @@ class Tracker {
  * its kind (./kinds).
  */
 export class RuleEngine {
-  private current!: RuleSet;
-  private rulesByDomain = new Map<Domain, Rule[]>();
+  /** The rule sets in force, in the order they were first applied. */
+  private sets = new Map<string, IndexedRuleSet>();
   private compiledByRule = new Map<Rule, CompiledEntry>();
   /** ReadingPlans by the rules they hold (their indexes); rebuilt with the rule set. */
   private plans = new Map<string, ReadingPlan>();
@@ -200,12 +225,17 @@ export class RuleEngine {
   /** The metrics of the reading being evaluated. */
   private readonly values = new MetricValues();
 
-  constructor(ruleSet: RuleSet) {
-    this.index(ruleSet);
+  constructor(ruleSets: RuleSet | readonly RuleSet[]) {
+    this.index(Array.isArray(ruleSets) ? ruleSets : [ruleSets as RuleSet]);
   }
 
-  get ruleSet(): RuleSet {
-    return this.current;
+  /** The rule sets in force, in the order they were first applied. */
+  get ruleSets(): RuleSet[] {
+    return Array.from(this.sets.values(), ({ ruleSet }) => ruleSet);
+  }
+
+  ruleSetById(id: string): RuleSet | undefined {
+    return this.sets.get(id)?.ruleSet;
   }
 
   get openAlertCount(): number {
@@ -213,15 +243,44 @@ export class RuleEngine {
   }
 
   /**
-   * Swaps the rule set. Rules whose id remains keep their alerts and condition tracking (and
-   * their state when the type is unchanged); alerts of rules that no longer apply to a device
-   * are resolved at `now` and returned.
+   * Puts a rule set in force, beside the others, or replaces the set of the same id. Rules
+   * whose id remains in the set keep their alerts and condition tracking (and their state when
+   * the type is unchanged); alerts of its rules that no longer apply to a device are resolved at
+   * `now` and returned. Other sets' rules and alerts are left as they are.
    */
-  setRuleSet(ruleSet: RuleSet, now: number): readonly Alert[] {
-    this.index(ruleSet);
+  putRuleSet(ruleSet: RuleSet, now: number): readonly Alert[] {
+    const sets = this.ruleSets;
+    const at = sets.findIndex(({ id }) => id === ruleSet.id);
+    if (at >= 0) sets[at] = ruleSet;
+    else sets.push(ruleSet);
+    return this.setRuleSets(sets, now);
+  }
+
+  /**
+   * Takes a rule set out of force: its open alerts are resolved at `now`, by whoever removed the
+   * set and with their reason, and returned. Alerts of the set remembered from the bus for
+   * devices this engine does not evaluate are forgotten: whoever evaluates them resolves them.
+   */
+  removeRuleSet(removal: RuleSetRemoval, now: number): readonly Alert[] {
+    if (!this.sets.has(removal.id)) return NO_CHANGES;
+    for (const [key, alert] of this.known) if (ruleSetOf(alert) === removal.id) this.known.delete(key);
+    const comment = removal.reason === undefined ? RULE_SET_REMOVED_COMMENT : `${RULE_SET_REMOVED_COMMENT}: ${removal.reason}`;
+    return this.setRuleSets(
+      this.ruleSets.filter((set) => set.id !== removal.id),
+      now,
+      { by: removal.removedBy, comment },
+    );
+  }
+
+  /**
+   * Puts exactly these rule sets in force (see putRuleSet); alerts of sets left out, and of
+   * rules that no longer apply, are resolved at `now` (by `system`, unless `gone` says who) and returned.
+   */
+  setRuleSets(ruleSets: readonly RuleSet[], now: number, gone: Resolution = RULE_GONE): readonly Alert[] {
+    this.index(ruleSets);
     const changes: Alert[] = [];
-    for (const device of this.devices.values()) this.assignRules(device, now, changes);
-    for (const site of this.sites.values()) this.assignRules(site, now, changes);
+    for (const device of this.devices.values()) this.assignRules(device, now, changes, gone);
+    for (const site of this.sites.values()) this.assignRules(site, now, changes, gone);
     return changes.length === 0 ? NO_CHANGES : changes;
   }
 
@@ -428,17 +487,29 @@ export class RuleEngine {
     return Array.from(this.open.values(), (tracker) => tracker.alert as Alert);
   }
 
-  private index(ruleSet: RuleSet) {
-    this.current = ruleSet;
-    this.rulesByDomain = new Map();
+  /** Compiles the rules of the sets in force; a rule (object) already compiled keeps its compiled form. */
+  private index(ruleSets: readonly RuleSet[]) {
+    const ids = new Set<string>();
+    for (const { id } of ruleSets) {
+      if (ids.has(id)) throw new RangeError(`rule set "${id}" is given twice; give each set in force once`);
+      ids.add(id);
+    }
+    const previous = this.compiledByRule;
+    this.sets = new Map();
     this.compiledByRule = new Map();
     this.plans = new Map();
-    for (const [index, rule] of ruleSet.rules.entries()) {
-      const kind = RULE_KINDS[rule.type] as AnyKind;
-      this.compiledByRule.set(rule, { compiled: kind.compile(rule), kind, index });
-      const rules = this.rulesByDomain.get(rule.domain);
-      if (rules) rules.push(rule);
-      else this.rulesByDomain.set(rule.domain, [rule]);
+    let index = 0;
+    for (const ruleSet of ruleSets) {
+      const rulesByDomain = new Map<Domain, Rule[]>();
+      for (const rule of ruleSet.rules) {
+        const kind = RULE_KINDS[rule.type] as AnyKind;
+        const compiled = previous.get(rule)?.compiled ?? kind.compile(rule);
+        this.compiledByRule.set(rule, { compiled, kind, index: index++, ruleSetId: ruleSet.id });
+        const rules = rulesByDomain.get(rule.domain);
+        if (rules) rules.push(rule);
+        else rulesByDomain.set(rule.domain, [rule]);
+      }
+      this.sets.set(ruleSet.id, { ruleSet, rulesByDomain });
     }
   }
 
@@ -465,25 +536,29 @@ export class RuleEngine {
     }
   }
 
-  /** (Re)computes the device's trackers from the current rule set, carrying over those whose rule id remains. */
-  private assignRules(device: Device, now: number, resolved: Alert[]) {
-    const previous = new Map([...device.trackers, ...device.eventTrackers].map((tracker) => [tracker.compiled.rule.id, tracker]));
+  /**
+   * (Re)computes the device's trackers from the rule sets in force, carrying over those whose
+   * rule id remains in their set; alerts of the others are resolved as `gone` says.
+   */
+  private assignRules(device: Device, now: number, resolved: Alert[], gone = RULE_GONE) {
+    const previous = new Map([...device.trackers, ...device.eventTrackers].map((tracker) => [tracker.key, tracker]));
     const trackers: Tracker[] = [];
     const eventTrackers: Tracker[] = [];
     let { low, high } = CATALOGUE_RANGES;
     let planKey = '';
     const keepsState = new Set<Tracker>();
-    for (const rule of selectRules(this.rulesByDomain.get(device.domain) ?? [], device)) {
-      const { compiled, kind, index } = this.compiledByRule.get(rule)!;
+    for (const rule of this.rulesFor(device)) {
+      const { compiled, kind, index, ruleSetId } = this.compiledByRule.get(rule)!;
       // A site takes only the camera rules that count per site; a camera only those that count per camera.
       if (compiled.eventGroup !== undefined ? (compiled.eventGroup === 'site') !== device.isSite : device.isSite) continue;
       planKey += `${index},`;
-      let tracker = previous.get(rule.id);
+      const key = alertKey(rule.id, device.deviceId, ruleSetId);
+      let tracker = previous.get(key);
       if (tracker === undefined) {
-        tracker = new Tracker(compiled, kind, kind.createState(compiled), alertKey(rule.id, device.deviceId), device);
+        tracker = new Tracker(compiled, kind, kind.createState(compiled), ruleSetId, key, device);
         this.adopt(tracker);
       } else {
-        previous.delete(rule.id);
+        previous.delete(key);
         if (tracker.compiled.rule.type !== rule.type) tracker.state = kind.createState(compiled);
         else keepsState.add(tracker);
         tracker.compiled = compiled;
@@ -494,9 +569,9 @@ export class RuleEngine {
       if (compiled.ranges) ({ low, high } = compiled.ranges);
       (kind.onEvent ? eventTrackers : trackers).push(tracker);
     }
-    for (const gone of previous.values()) {
-      this.timed.delete(gone);
-      if (gone.alert !== null) resolved.push(this.resolve(gone, null, now, RULE_GONE_COMMENT));
+    for (const tracker of previous.values()) {
+      this.timed.delete(tracker);
+      if (tracker.alert !== null) resolved.push(this.resolve(tracker, null, now, gone));
     }
     device.trackers = trackers;
     device.eventTrackers = eventTrackers;
@@ -517,6 +592,16 @@ export class RuleEngine {
     }
     device.plan = plan;
     device.states = trackers.map((tracker) => tracker.state);
+  }
+
+  /** The rules of every set in force that apply to the device: in each set, the narrowest entry of each rule id. */
+  private rulesFor(device: Device): Rule[] {
+    const rules: Rule[] = [];
+    for (const { rulesByDomain } of this.sets.values()) {
+      const ofDomain = rulesByDomain.get(device.domain);
+      if (ofDomain !== undefined) rules.push(...selectRules(ofDomain, device));
+    }
+    return rules;
   }
 
   /** Moves the tracker's condition to `level` at device time `ts`; returns the alert snapshot if the alert changed. */
@@ -561,6 +646,7 @@ export class RuleEngine {
     const alert: Alert = {
       id: alertId(tracker.key, ts, seq),
       key: tracker.key,
+      ruleSetId: tracker.ruleSetId,
       ruleId: rule.id,
       ruleVersion: rule.version,
       ruleType: rule.type,
@@ -599,9 +685,9 @@ export class RuleEngine {
     return next;
   }
 
-  private resolve(tracker: Tracker, value: number | null, ts: number, comment?: string): Alert {
+  private resolve(tracker: Tracker, value: number | null, ts: number, resolution?: Resolution): Alert {
     const alert = tracker.alert as Alert;
-    const resolved = resolveAlert(alert, 'system', after(alert, ts), comment);
+    const resolved = resolveAlert(alert, resolution?.by ?? 'system', after(alert, ts), resolution?.comment);
     if (value !== null) resolved.value = value;
     tracker.alert = null;
     this.open.delete(tracker.key);

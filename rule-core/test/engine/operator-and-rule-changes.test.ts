@@ -53,7 +53,7 @@ describe('swapping the rule set', () => {
   it('keeps the open alert of a rule whose id remains, under its new limits', () => {
     const engine = new RuleEngine(ruleSet([PM25_RULE]));
     const opened = openPm25Alert(engine);
-    expect(engine.setRuleSet(ruleSet([{ ...PM25_RULE, version: 2, warning: 100, critical: 180 }], 2), T0 + 6 * MINUTE)).toEqual([]);
+    expect(engine.putRuleSet(ruleSet([{ ...PM25_RULE, version: 2, warning: 100, critical: 180 }], 2), T0 + 6 * MINUTE)).toEqual([]);
 
     expect(engine.onReading(readingAt(6, { pm25: 200 }))).toEqual([]);
     expect(engine.openAlerts().map((alert) => alert.id)).toEqual([opened.id]);
@@ -64,7 +64,7 @@ describe('swapping the rule set', () => {
   it('resolves the alerts of a rule that was removed', () => {
     const engine = new RuleEngine(ruleSet([PM25_RULE]));
     const opened = openPm25Alert(engine);
-    const [resolved] = engine.setRuleSet(ruleSet([{ ...PM25_RULE, id: 'pm10', metric: 'pm10' }], 2), T0 + 6 * MINUTE);
+    const [resolved] = engine.putRuleSet(ruleSet([{ ...PM25_RULE, id: 'pm10', metric: 'pm10' }], 2), T0 + 6 * MINUTE);
     expect(resolved).toMatchObject({ id: opened.id, state: 'resolved', resolvedBy: 'system' });
     expect(engine.openAlerts()).toEqual([]);
   });
@@ -72,7 +72,7 @@ describe('swapping the rule set', () => {
   it('applies a newly added rule to devices already seen', () => {
     const engine = new RuleEngine(ruleSet([PM25_RULE]));
     engine.onReading(readingAt(0, { pm25: 10, no2: 500 }));
-    engine.setRuleSet(ruleSet([PM25_RULE, { ...PM25_RULE, id: 'no2', metric: 'no2', warning: 200, critical: 400, forSeconds: 0 }], 2), T0);
+    engine.putRuleSet(ruleSet([PM25_RULE, { ...PM25_RULE, id: 'no2', metric: 'no2', warning: 200, critical: 400, forSeconds: 0 }], 2), T0);
     expect(engine.onReading(readingAt(1, { pm25: 10, no2: 500 }))[0]).toMatchObject({ ruleId: 'no2', severity: 'critical' });
   });
 });

@@ -35,7 +35,7 @@ describe('hysteresis across a rule set swap', () => {
   it('keeps the level of a rule whose id and type remain, so the value must still clear the band', () => {
     const engine = new RuleEngine(ruleSet([{ ...PM25_RULE, forSeconds: 0 }]));
     engine.onReading(readingAt(0, { pm25: 200 }));
-    engine.setRuleSet(ruleSet([{ ...PM25_RULE, version: 2, forSeconds: 0 }, { ...PM25_RULE, id: 'pm10', metric: 'pm10', forSeconds: 0 }], 2), readingAt(0, {}).ts);
+    engine.putRuleSet(ruleSet([{ ...PM25_RULE, version: 2, forSeconds: 0 }, { ...PM25_RULE, id: 'pm10', metric: 'pm10', forSeconds: 0 }], 2), readingAt(0, {}).ts);
     // 145 is below the warning limit (150) but not by the hysteresis (10): still warning.
     expect(engine.onReading(readingAt(1, { pm25: 145 }))).toEqual([]);
     expect(resolved(engine.onReading(readingAt(2, { pm25: 139 })))).toEqual(['pm25']);
@@ -46,7 +46,7 @@ describe('hysteresis across a rule set swap', () => {
     const [first] = engine.onReading(readingAt(0, { pm25: 200 }));
     const { warning, critical, ...base } = PM25_RULE;
     const retyped = { ...base, version: 2, type: 'time-of-day-threshold' as const, periods: [{ from: '06:00', to: '22:00', warning, critical }], forSeconds: 0 };
-    engine.setRuleSet(ruleSet([retyped]), readingAt(0, {}).ts);
+    engine.putRuleSet(ruleSet([retyped]), readingAt(0, {}).ts);
     expect(engine.openAlerts().map((alert) => alert.id)).toEqual([first.id]);
     // From no level, 145 is simply below the limit: the alert resolves.
     expect(resolved(engine.onReading(readingAt(1, { pm25: 145 })))).toEqual(['pm25']);

@@ -112,7 +112,7 @@ describe('one alert per rule and device', () => {
     const changes = Array.from({ length: 1000 }, (_, i) => engine.onReading(readingAt(i / 10, { pm25: 200 }))).flat();
     expect(changes).toHaveLength(1);
     expect(engine.openAlerts()).toHaveLength(1);
-    expect(engine.openAlerts()[0].key).toBe('pm25|AQ-HK-01');
+    expect(engine.openAlerts()[0].key).toBe('test/pm25|AQ-HK-01');
   });
 
   it('gives a redelivered reading the same alert id and no second alert', () => {

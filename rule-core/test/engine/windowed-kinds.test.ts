@@ -73,10 +73,10 @@ describe('anomaly rule', () => {
       return engine;
     };
     const renamed = warmed();
-    renamed.setRuleSet(ruleSet([{ ...pm25Anomaly, version: 2, name: { vi: 'Bụi bất thường', en: 'Unusual dust' } }], 2), T0 + 60 * MINUTE);
+    renamed.putRuleSet(ruleSet([{ ...pm25Anomaly, version: 2, name: { vi: 'Bụi bất thường', en: 'Unusual dust' } }], 2), T0 + 60 * MINUTE);
     expect(renamed.onReading(readingAt(60, { pm25: 150 }))).toHaveLength(1);
     const retuned = warmed();
-    retuned.setRuleSet(ruleSet([{ ...pm25Anomaly, version: 2, threshold: 7 }], 2), T0 + 60 * MINUTE);
+    retuned.putRuleSet(ruleSet([{ ...pm25Anomaly, version: 2, threshold: 7 }], 2), T0 + 60 * MINUTE);
     expect(retuned.onReading(readingAt(60, { pm25: 150 }))).toEqual([]);
   });
 
@@ -309,6 +309,6 @@ describe('camera event count rule', () => {
     engine.onCameraEvent(event(0, 'intrusion', 'CAM-01'));
     engine.onCameraEvent(event(1, 'intrusion', 'CAM-02'));
     const [opened] = engine.onCameraEvent(event(2, 'intrusion', 'CAM-03'));
-    expect(opened).toMatchObject({ deviceId: 'DEPOT-1', siteId: 'DEPOT-1', key: 'camera-intrusion|DEPOT-1' });
+    expect(opened).toMatchObject({ deviceId: 'DEPOT-1', siteId: 'DEPOT-1', key: 'test/camera-intrusion|DEPOT-1' });
   });
 });
