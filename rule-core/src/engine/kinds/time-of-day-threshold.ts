@@ -1,7 +1,7 @@
 import { METRICS, minutesOfDay, type MetricName, type TimeOfDayThresholdRule } from '../../../../contracts/src/index.js';
 import { localMinuteOfDay } from '../../../../contracts/src/index.js';
 import { METRIC_INDEX } from '../physical-ranges.js';
-import { CRITICAL, NONE, type AlertLevel, type CompiledRule, type Level, type RuleKind } from '../rule-kind.js';
+import { CRITICAL, NONE, type AlertLevel, type CompiledRule, type RuleKind } from '../rule-kind.js';
 import { LEVEL_LIMIT_TEXT, formatQuantity, placeText } from '../wording.js';
 import { levelWithHysteresis } from './threshold.js';
 
