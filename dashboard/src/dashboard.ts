@@ -15,10 +15,12 @@ import { SessionTokens, generateTokenSecret } from './auth/tokens.js';
 import { UserAccounts } from './auth/user-accounts.js';
 import { UserStore, type NewUser } from './auth/users.js';
 import { followBus } from './feeds.js';
-import { authenticate } from './http/auth.js';
+import { requireLogin } from './http/auth.js';
 import { registerErrorHandling } from './http/error-handling.js';
+import { registerOpenApi } from './http/openapi.js';
 import { alertRoutes } from './http/routes/alert-routes.js';
 import { auditRoutes } from './http/routes/audit-routes.js';
+import { liveRoute } from './http/routes/live-route.js';
 import { opsRoutes } from './http/routes/ops-routes.js';
 import { loginRoute, userRoutes } from './http/routes/session-routes.js';
 import { ruleRoutes } from './http/routes/rule-routes.js';
@@ -133,17 +135,17 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
     );
   });
   registerErrorHandling(app);
+  await registerOpenApi(app);
 
   let ready = false;
   const accounts = new UserAccounts({ users, auditLog: options.auditLog, accountsChanged: () => live.recheckSessions() });
   const sessionDeps = { users, accounts, tokens, throttle: new LoginThrottle(options.loginThrottle), auditLog: options.auditLog, metrics, now };
   opsRoutes(app, { registry: options.registry, isReady: () => ready });
+  liveRoute(app);
   await registerStaticAssets(app, PUBLIC_FOLDER);
   loginRoute(app, sessionDeps);
   await app.register(async (api) => {
-    // Declared up front (null until `authenticate` sets it) so every request object keeps one shape.
-    api.decorateRequest('session', null as never);
-    api.addHook('onRequest', authenticate(verifySession));
+    requireLogin(api, verifySession);
     userRoutes(api, sessionDeps);
     alertRoutes(api, { alerts, actions, now });
     stationRoutes(api, { stations });

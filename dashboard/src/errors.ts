@@ -22,6 +22,7 @@ export const DASHBOARD_ERRORS = {
   IOC_USERS_FILE_INVALID: { status: 500, message: (file, why) => `Users file ${file} is not valid (${why}). Restore it from a backup or fix it by hand; or move it aside to start with only the configured users (accounts created in the dashboard are then lost).` },
   IOC_LOGIN_THROTTLED: { status: 429, message: (seconds) => `Too many failed logins for this username from your address; wait ${seconds} s before trying again, or ask an admin to check the account.` },
   IOC_NOT_FOUND: { status: 404, message: (path) => `Nothing at "${path}"; the API lives under /api (see the dashboard README).` },
+  IOC_UPGRADE_REQUIRED: { status: 426, message: () => `/ws is a WebSocket: open it with a WebSocket client offering the subprotocols "ioc.v1" and "bearer.<token>".` },
   IOC_NOT_READY: { status: 503, message: (what) => `Not ready yet: ${what}. Retry in a few seconds.` },
   IOC_INTERNAL: { status: 500, message: (requestId) => `Unexpected server error (request ${requestId}); the server logged the cause under this request id.` },
 } as const satisfies Record<string, ErrorDefinition>;

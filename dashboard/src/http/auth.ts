@@ -1,7 +1,8 @@
 import { dashboardError } from '../errors.js';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PERMISSIONS, allows, type Permission } from '../auth/roles.js';
 import type { Session } from '../auth/tokens.js';
+import { ErrorSchema } from './schemas.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,7 +24,20 @@ export function authenticate(verify: (token: string) => Session) {
   };
 }
 
-/** preHandler: refuses (403) a logged-in user whose role lacks the permission. */
+/**
+ * Puts every route registered on `api` behind `authenticate`, and says so in the OpenAPI document:
+ * the bearer scheme and the 401 answer.
+ */
+export function requireLogin(api: FastifyInstance, verify: (token: string) => Session) {
+  // Declared up front (null until `authenticate` sets it) so every request object keeps one shape.
+  api.decorateRequest('session', null as never);
+  api.addHook('onRequest', authenticate(verify));
+  api.addHook('onRoute', (route) => {
+    route.schema = { ...route.schema, security: [{ bearer: [] }], response: { 401: ErrorSchema, ...(route.schema?.response as object | undefined) } };
+  });
+}
+
+/** preValidation: refuses (403) a logged-in user whose role lacks the permission. */
 export function requirePermission(permission: Permission) {
   return async (request: FastifyRequest, _reply: FastifyReply) => {
     if (!allows(request.session.role, permission)) throw dashboardError('IOC_FORBIDDEN', [request.session.role, PERMISSIONS[permission].join(', ')]);

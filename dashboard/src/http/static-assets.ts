@@ -21,7 +21,8 @@ export async function registerStaticAssets(app: FastifyInstance, folder: string)
     if (!type) continue;
     const body = await readFile(join(folder, name));
     const handler = async (_request: unknown, reply: FastifyReply) => reply.type(type).header('cache-control', 'no-cache').send(body);
-    app.get(`/${name}`, handler);
-    if (name === 'index.html') app.get('/', handler);
+    const schema = { tags: ['page'], summary: `The dashboard page: ${name}`, produces: [type.split(';')[0]] };
+    app.get(`/${name}`, { schema }, handler);
+    if (name === 'index.html') app.get('/', { schema }, handler);
   }
 }

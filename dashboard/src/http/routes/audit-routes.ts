@@ -1,15 +1,25 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AuditEntrySchema } from '../../../../contracts/src/index.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { requirePermission } from '../auth.js';
-import { parseRequest } from '../validate.js';
+import { errorResponses } from '../schemas.js';
 
 const QuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
 export function auditRoutes(app: FastifyInstance, deps: { auditLog: AuditLog }) {
-  /** Recent audit entries, newest first (the file holds the full record). */
-  app.get('/api/audit', { preHandler: requirePermission('audit.read') }, async (request) => {
-    const { limit } = parseRequest(QuerySchema, request.query);
-    return deps.auditLog.recent(limit);
-  });
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/api/audit',
+    {
+      preValidation: requirePermission('audit.read'),
+      schema: {
+        tags: ['audit'],
+        summary: 'Recent audit entries, newest first (the audit file holds the full record)',
+        querystring: QuerySchema,
+        response: { 200: z.array(AuditEntrySchema), ...errorResponses(400, 403) },
+      },
+    },
+    async (request) => deps.auditLog.recent(request.query.limit),
+  );
 }

@@ -1,5 +1,6 @@
 import { dashboardError } from '../../errors.js';
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IocError } from '../../../../platform/src/index.js';
 import type { AuditLog } from '../../audit/audit-log.js';
@@ -10,7 +11,7 @@ import type { UserAccounts } from '../../auth/user-accounts.js';
 import { NewPasswordSchema, NewUserSchema, type UserStore } from '../../auth/users.js';
 import type { DashboardMetrics } from '../../metrics.js';
 import { requirePermission } from '../auth.js';
-import { parseRequest } from '../validate.js';
+import { SessionGrantSchema, SessionUserSchema, UserSchema, errorResponses } from '../schemas.js';
 
 export interface SessionRouteDeps {
   users: UserStore;
@@ -29,8 +30,14 @@ const LoginSchema = z.strictObject({
 
 /** `POST /api/login`: the one API route that needs no token. Every outcome is audited. */
 export function loginRoute(app: FastifyInstance, deps: SessionRouteDeps) {
-  app.post('/api/login', async (request, reply) => {
-    const { username, password } = parseRequest(LoginSchema, request.body);
+  const schema = {
+    tags: ['session'],
+    summary: 'Log in: answers a token to send as `Authorization: Bearer <token>` (audited)',
+    body: LoginSchema,
+    response: { 200: SessionGrantSchema, ...errorResponses(400, 401, 429) },
+  };
+  app.withTypeProvider<ZodTypeProvider>().post('/api/login', { schema }, async (request, reply) => {
+    const { username, password } = request.body;
     const throttleKey = `${username.toLowerCase()}|${request.ip}`;
     const failed = async (reason: 'wrong-credentials' | 'throttled' | 'disabled') => {
       deps.metrics.logins.inc({ outcome: reason });
@@ -73,61 +80,106 @@ const OwnPasswordSchema = z.strictObject({
 
 /** Routes about the logged-in user and user management; registered behind `authenticate`. */
 export function userRoutes(app: FastifyInstance, deps: SessionRouteDeps) {
-  const manage = { preHandler: requirePermission('user.manage') };
-  const target = (params: unknown) => parseRequest(UserParamsSchema, params).username;
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['users'];
+  /** A user-management route: admins only, about the user named in the path; `{ body }` when it takes one. */
+  const manage = <B extends object>(summary: string, request: B) => ({
+    preValidation: requirePermission('user.manage'),
+    schema: { tags, summary, params: UserParamsSchema, ...request, response: { 200: UserSchema, ...errorResponses(400, 403, 404, 409) } },
+  });
 
-  app.get('/api/me', async (request) => ({
-    user: { username: request.session.username, role: request.session.role },
-    expiresAt: request.session.expiresAt,
-  }));
+  api.get(
+    '/api/me',
+    { schema: { tags: ['session'], summary: 'Who is logged in, and until when', response: { 200: z.strictObject({ user: SessionUserSchema, expiresAt: z.number().int() }) } } },
+    async (request) => ({
+      user: { username: request.session.username, role: request.session.role },
+      expiresAt: request.session.expiresAt,
+    }),
+  );
 
   /**
    * Any logged-in user, given the current password. Other sessions of the account end, so the
    * answer carries a fresh token, as a login does. Wrong guesses count towards the login throttle.
    */
-  app.put('/api/me/password', async (request, reply) => {
-    const { currentPassword, newPassword } = parseRequest(OwnPasswordSchema, request.body);
-    const throttleKey = `${request.session.username.toLowerCase()}|${request.ip}`;
-    const waitMs = deps.throttle.retryAfter(throttleKey, deps.now());
-    if (waitMs > 0) {
-      const seconds = Math.ceil(waitMs / 1000);
-      reply.header('retry-after', String(seconds));
-      throw dashboardError('IOC_LOGIN_THROTTLED', [String(seconds)], { details: { retryAfterSeconds: seconds } });
-    }
-    try {
-      await deps.accounts.changeOwnPassword(request.session, currentPassword, newPassword);
-    } catch (error) {
-      if (error instanceof IocError && error.code === 'IOC_CURRENT_PASSWORD_WRONG') deps.throttle.recordFailure(throttleKey, deps.now());
-      throw error;
-    }
-    deps.throttle.recordSuccess(throttleKey);
-    const { token, session } = deps.tokens.issue(request.session.username, request.session.role);
-    return { token, user: { username: session.username, role: session.role }, expiresAt: session.expiresAt };
-  });
+  api.put(
+    '/api/me/password',
+    {
+      schema: {
+        tags: ['session'],
+        summary: 'Change your own password; other sessions end and the answer carries a fresh token (audited)',
+        body: OwnPasswordSchema,
+        response: { 200: SessionGrantSchema, ...errorResponses(400, 403, 409, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { currentPassword, newPassword } = request.body;
+      const throttleKey = `${request.session.username.toLowerCase()}|${request.ip}`;
+      const waitMs = deps.throttle.retryAfter(throttleKey, deps.now());
+      if (waitMs > 0) {
+        const seconds = Math.ceil(waitMs / 1000);
+        reply.header('retry-after', String(seconds));
+        throw dashboardError('IOC_LOGIN_THROTTLED', [String(seconds)], { details: { retryAfterSeconds: seconds } });
+      }
+      try {
+        await deps.accounts.changeOwnPassword(request.session, currentPassword, newPassword);
+      } catch (error) {
+        if (error instanceof IocError && error.code === 'IOC_CURRENT_PASSWORD_WRONG') deps.throttle.recordFailure(throttleKey, deps.now());
+        throw error;
+      }
+      deps.throttle.recordSuccess(throttleKey);
+      const { token, session } = deps.tokens.issue(request.session.username, request.session.role);
+      return { token, user: { username: session.username, role: session.role }, expiresAt: session.expiresAt };
+    },
+  );
 
-  app.get('/api/users', manage, async () => deps.users.list());
+  api.get(
+    '/api/users',
+    {
+      preValidation: requirePermission('user.manage'),
+      schema: { tags, summary: 'Every account, by username (never a password hash)', response: { 200: z.array(UserSchema), ...errorResponses(403) } },
+    },
+    async () => deps.users.list(),
+  );
 
-  app.post('/api/users', manage, async (request, reply) => {
-    const input = parseRequest(NewUserSchema, request.body);
-    return reply.status(201).send(await deps.accounts.create(request.session, input));
-  });
+  api.post(
+    '/api/users',
+    {
+      preValidation: requirePermission('user.manage'),
+      schema: { tags, summary: 'Create an account (audited)', body: NewUserSchema, response: { 201: UserSchema, ...errorResponses(400, 403, 409) } },
+    },
+    async (request, reply) => reply.status(201).send(await deps.accounts.create(request.session, request.body)),
+  );
 
-  app.put('/api/users/:username/role', manage, async (request) => {
-    const { role } = parseRequest(RoleChangeSchema, request.body);
-    return deps.accounts.setRole(request.session, target(request.params), role);
-  });
+  api.put('/api/users/:username/role', manage('Change a user’s role (audited)', { body: RoleChangeSchema }), async (request) =>
+    deps.accounts.setRole(request.session, request.params.username, request.body.role),
+  );
 
-  app.put('/api/users/:username/password', manage, async (request) => {
-    const { password } = parseRequest(PasswordResetSchema, request.body);
-    return deps.accounts.resetPassword(request.session, target(request.params), password);
-  });
+  api.put('/api/users/:username/password', manage('Set a new password for a user; their sessions end (audited)', { body: PasswordResetSchema }), async (request) =>
+    deps.accounts.resetPassword(request.session, request.params.username, request.body.password),
+  );
 
-  app.post('/api/users/:username/disable', manage, async (request) => deps.accounts.setDisabled(request.session, target(request.params), true));
+  api.post('/api/users/:username/disable', manage('Disable an account; its sessions end (audited)', {}), async (request) =>
+    deps.accounts.setDisabled(request.session, request.params.username, true),
+  );
 
-  app.post('/api/users/:username/enable', manage, async (request) => deps.accounts.setDisabled(request.session, target(request.params), false));
+  api.post('/api/users/:username/enable', manage('Enable a disabled account (audited)', {}), async (request) =>
+    deps.accounts.setDisabled(request.session, request.params.username, false),
+  );
 
-  app.delete('/api/users/:username', manage, async (request, reply) => {
-    await deps.accounts.remove(request.session, target(request.params));
-    return reply.status(204).send();
-  });
+  api.delete(
+    '/api/users/:username',
+    {
+      preValidation: requirePermission('user.manage'),
+      schema: {
+        tags,
+        summary: 'Delete an account; its sessions end (audited)',
+        params: UserParamsSchema,
+        response: { 204: z.undefined().meta({ description: 'Deleted' }), ...errorResponses(403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      await deps.accounts.remove(request.session, request.params.username);
+      return reply.status(204).send();
+    },
+  );
 }
