@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import type { Bus } from './bus.js';
 import { InProcessBus } from './in-process-bus.js';
 import { KafkaBus } from './kafka/kafka-bus.js';
+import type { BusMetrics } from './metrics.js';
 
 /**
  * The environment variables that choose and configure the bus. Without KAFKA_BROKERS the bus is
@@ -38,8 +39,11 @@ export const BusConfigSchema = z
   });
 export type BusConfig = z.infer<typeof BusConfigSchema>;
 
-/** Kafka when KAFKA_BROKERS is set (connected, topics ensured), else the in-process bus. */
-export async function createBus(config: BusConfig, logger: Logger): Promise<Bus> {
+/**
+ * Kafka when KAFKA_BROKERS is set (connected, topics ensured), else the in-process bus. `metrics`:
+ * the bus's metrics (createBusMetrics) on the service's /metrics registry.
+ */
+export async function createBus(config: BusConfig, logger: Logger, options: { metrics?: BusMetrics } = {}): Promise<Bus> {
   if (config.KAFKA_BROKERS.length === 0) return new InProcessBus({ logger });
   const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username = '', KAFKA_SASL_PASSWORD: password = '' } = config;
   return KafkaBus.connect({
@@ -55,6 +59,7 @@ export async function createBus(config: BusConfig, logger: Logger): Promise<Bus>
       auditRetentionDays: config.KAFKA_AUDIT_RETENTION_DAYS,
     },
     partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
+    metrics: options.metrics,
     logger,
   });
 }

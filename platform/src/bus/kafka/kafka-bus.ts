@@ -1,9 +1,10 @@
 import { platformError } from '../../errors.js';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
-import { BUS_TOPICS, deadLetterRecord, type BusTopic, type DeadLetter } from '../../../../contracts/src/index.js';
+import { BUS_TOPICS, deadLetterRecord, type BusTopic } from '../../../../contracts/src/index.js';
 import type { BackoffPolicy } from '../../backoff.js';
 import type { Logger } from '../../logger.js';
 import type { BatchHandler, Bus, BusRecord, ConsumeOptions, Subscription } from '../bus.js';
+import type { BusMetrics } from '../metrics.js';
 import { createKafkaClient, type KafkaConnection } from './client.js';
 import { encodeRecord } from './codec.js';
 import { readToEnd } from './read-to-end.js';
@@ -23,10 +24,13 @@ export interface KafkaBusOptions extends KafkaConnection {
   /** How long a consumer may stay silent before the group evicts it (default 30 s; brokers accept 6 s to 30 min). */
   sessionTimeoutMs?: number;
   /**
-   * Handled offsets are committed at most this often (default 1000 ms). A crash or rebalance
-   * delivers up to this much again, which the consumers tolerate (at-least-once).
+   * Handled offsets are committed at most this often (default 1000 ms), and before a rebalance or
+   * stop moves the partitions. A crash delivers up to this much again, which the consumers
+   * tolerate (at-least-once).
    */
   commitIntervalMs?: number;
+  /** Where the bus reports consumer lag, batches, redeliveries, dead letters, commit failures and produce latency. */
+  metrics?: BusMetrics;
   logger: Logger;
 }
 
@@ -80,7 +84,9 @@ export class KafkaBus implements Bus {
 
   async publish<T extends BusTopic>(topic: T, records: BusRecord<T>[]): Promise<void> {
     if (records.length === 0) return;
+    const stopTimer = this.options.metrics?.produceLatency.startTimer({ topic });
     await this.producer.send({ topic: this.kafkaTopic(topic), acks: -1, messages: records.map(encodeRecord) });
+    stopTimer?.();
   }
 
   async consume<T extends BusTopic>(topic: T, options: ConsumeOptions, handler: BatchHandler<T>): Promise<Subscription> {
@@ -97,7 +103,9 @@ export class KafkaBus implements Bus {
       retry: this.options.retry ?? { initialMs: 500, maxMs: 30_000 },
       sessionTimeoutMs: this.options.sessionTimeoutMs ?? 30_000,
       commitIntervalMs: this.options.commitIntervalMs ?? 1_000,
-      deadLetter: (letters) => this.deadLetter(topic, letters),
+      // A dead letter that cannot be read is only logged: sending it to itself would loop.
+      deadLetter: topic === BUS_TOPICS.deadLetter ? undefined : (letters) => this.publish(BUS_TOPICS.deadLetter, letters.map(deadLetterRecord)),
+      metrics: this.options.metrics,
       logger,
     });
     const tracked: Subscription = {
@@ -123,15 +131,6 @@ export class KafkaBus implements Bus {
 
   private kafkaTopic(topic: BusTopic): string {
     return (this.options.topicPrefix ?? '') + topic;
-  }
-
-  /** A dead letter that cannot be read is only logged: sending it to itself would loop. */
-  private async deadLetter(from: BusTopic, letters: DeadLetter[]): Promise<void> {
-    if (from === BUS_TOPICS.deadLetter) return;
-    await this.publish(
-      BUS_TOPICS.deadLetter,
-      letters.map(deadLetterRecord),
-    );
   }
 }
 

@@ -1,9 +1,11 @@
-import type { EachBatchPayload, Kafka, OffsetsByTopicPartition, TopicPartitionOffsetAndMetadata } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { BusTopic, DeadLetter } from '../../../../contracts/src/index.js';
 import { backoffDelay, type BackoffPolicy } from '../../backoff.js';
 import type { Logger } from '../../logger.js';
-import type { BatchHandler, DeliveredRecord, Subscription } from '../bus.js';
-import { decodeMessage, unreadableRecord } from './codec.js';
+import type { BatchHandler, Subscription } from '../bus.js';
+import type { BusMetrics } from '../metrics.js';
+import { deliverBatch, type Delivery } from './delivery.js';
+import { PartitionProgress } from './partition-progress.js';
 
 export interface SubscriptionOptions<T extends BusTopic> {
   kafka: Kafka;
@@ -20,10 +22,11 @@ export interface SubscriptionOptions<T extends BusTopic> {
   retry: BackoffPolicy;
   /** A member silent for this long is evicted from the group; heartbeats go out every tenth of it. */
   sessionTimeoutMs: number;
-  /** Handled offsets are committed at most this often; a crash or rebalance delivers up to this much again. */
+  /** Handled offsets are committed at most this often, and always before this member's partitions move. */
   commitIntervalMs: number;
-  /** Where records that are not JSON go, so one bad record cannot block a partition. */
-  deadLetter: (letters: DeadLetter[]) => Promise<void>;
+  /** Where records that are not JSON go, so one bad record cannot block a partition; absent: only logged. */
+  deadLetter?: (letters: DeadLetter[]) => Promise<void>;
+  metrics?: BusMetrics;
   logger: Logger;
 }
 
@@ -48,12 +51,22 @@ export function kafkaGroupId(groupId: string, kafkaTopic: string): string {
  * Handled offsets are committed at most once per `commitIntervalMs`, not after every batch: at
  * 10,000 readings/s a commit per batch cost the Kafka broker about a third of its CPU (27 % of a
  * core against 16 % with one commit a second). Offsets handled in between are committed by the
- * next batch after the interval, by a timer when no batch comes, and at stop. A failed commit is
- * logged, not retried: the next one covers those offsets, and until then a restart only
- * delivers them again.
+ * next batch after the interval, by a timer when no batch comes, and before the partitions can
+ * move to another member:
+ * - at a rebalance: kafkajs learns of it from a heartbeat, waits for the batches in hand to
+ *   finish, announces REBALANCING and only then asks to rejoin. The commit sent on that event
+ *   goes out on the coordinator connection before the JoinGroup request (which first needs a
+ *   FindCoordinator round trip), and the broker serves a connection's requests in order, so it
+ *   lands while this member's generation is still current, and the group, waiting for this
+ *   member to rejoin, accepts it;
+ * - at stop: fetching pauses, the batches in hand finish, their offsets are committed, and only
+ *   then does the member leave the group.
+ * kafkajs's own commit-on-rebalance works only with autoCommit, which commits after every batch.
+ * A failed commit is counted and logged, not retried: the next one covers those offsets, and
+ * until then a restart or a rebalance delivers them again (ioc_bus_redeliveries_total).
  */
 export async function subscribe<T extends BusTopic>(options: SubscriptionOptions<T>): Promise<Subscription> {
-  const { kafka, topic, kafkaTopic, groupId, logger } = options;
+  const { kafka, topic, kafkaTopic, groupId, metrics, logger } = options;
   const heartbeatIntervalMs = Math.round(options.sessionTimeoutMs / 10);
   const consumer = kafka.consumer({
     groupId: kafkaGroupId(groupId, kafkaTopic),
@@ -63,77 +76,70 @@ export async function subscribe<T extends BusTopic>(options: SubscriptionOptions
     maxWaitTimeInMs: 1_000,
     allowAutoTopicCreation: false,
   });
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    logger.error({ err: payload.error, groupId, topic, restart: payload.restart }, 'Kafka consumer crashed');
-  });
-  const onAssigned = options.onAssigned;
-  if (onAssigned) {
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => onAssigned(payload.memberAssignment[kafkaTopic] ?? []));
-  }
+  const progress = new PartitionProgress();
+  const delivery: Delivery<T> = { topic, groupId, progress, deadLetter: options.deadLetter, metrics, logger };
+  const owned = new Set<number>();
   const failures = new Map<number, number>();
-  /** Handled offsets not committed yet, as kafkajs reported them after the latest batch. */
-  let uncommitted: OffsetsByTopicPartition | null = null;
+  const inHand = new InHand();
+  let stopping = false;
   let committedAt = Date.now();
-  // A rebalance resets kafkajs's own record of handled offsets; the partitions may be another
-  // member's now, which re-reads from the last commit.
-  consumer.on(consumer.events.GROUP_JOIN, () => {
-    uncommitted = null;
-  });
+
   const commitHandled = async () => {
-    if (uncommitted === null) return;
-    const offsets = uncommitted;
-    uncommitted = null;
+    const offsets = progress.uncommitted();
+    if (offsets.length === 0) return;
     committedAt = Date.now();
-    await consumer.commitOffsets(topicPartitionOffsets(offsets)).catch((error: unknown) => {
-      logger.warn({ err: error, groupId, topic }, 'offset commit failed; those records may be delivered again');
-    });
+    try {
+      await consumer.commitOffsets(offsets.map(({ partition, offset }) => ({ topic: kafkaTopic, partition, offset })));
+      progress.committed(offsets);
+    } catch (error) {
+      metrics?.commitFailures.inc({ topic, group: groupId });
+      logger.warn({ err: error, groupId, topic, offsets }, 'offset commit failed; those records are delivered again if the partitions move before the next commit');
+    }
   };
   const commitTimer = setInterval(() => {
     if (Date.now() - committedAt >= options.commitIntervalMs) void commitHandled();
   }, options.commitIntervalMs);
   commitTimer.unref();
 
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    logger.error({ err: payload.error, groupId, topic, restart: payload.restart }, 'Kafka consumer crashed');
+  });
+  consumer.on(consumer.events.REBALANCING, () => void commitHandled());
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    const partitions = payload.memberAssignment[kafkaTopic] ?? [];
+    progress.keepOnly(partitions);
+    for (const partition of owned) {
+      if (!partitions.includes(partition)) metrics?.consumerLag.remove({ topic, group: groupId, partition: String(partition) });
+    }
+    owned.clear();
+    for (const partition of partitions) owned.add(partition);
+    options.onAssigned?.(partitions);
+  });
+
   const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
     const { batch } = payload;
-    if (!payload.isRunning() || payload.isStale()) return;
-    const records: DeliveredRecord<T>[] = [];
-    const unreadable: DeadLetter[] = [];
-    for (const message of batch.messages) {
-      try {
-        const record = decodeMessage(topic, batch.partition, message);
-        if (record) records.push(record);
-      } catch (error) {
-        unreadable.push(unreadableRecord(topic, batch.partition, message, (error as Error).message, Date.now()));
-      }
-    }
-    if (unreadable.length > 0) {
-      for (const letter of unreadable) logger.error({ groupId, code: letter.code }, letter.reason);
-      await options.deadLetter(unreadable);
-    }
-    if (records.length > 0) {
-      const heartbeats = setInterval(() => payload.heartbeat().catch(() => undefined), heartbeatIntervalMs);
-      try {
-        await options.handler(records);
-      } catch (error) {
+    if (stopping || !payload.isRunning() || payload.isStale()) return;
+    const done = inHand.take();
+    try {
+      const fetched = { partition: batch.partition, highWatermark: batch.highWatermark, messages: batch.messages, lastOffset: batch.lastOffset() };
+      const outcome = await deliverBatch(delivery, fetched, (records) => whileHeartbeating(payload, heartbeatIntervalMs, () => options.handler(records)));
+      if (!outcome.handled) {
         const attempt = (failures.get(batch.partition) ?? 0) + 1;
         failures.set(batch.partition, attempt);
         const delayMs = backoffDelay(attempt, options.retry);
         logger.error(
-          { err: error, groupId, topic, partition: batch.partition, fromOffset: batch.firstOffset(), attempt, retryInMs: delayMs },
+          { err: outcome.error, groupId, topic, partition: batch.partition, fromOffset: batch.firstOffset(), attempt, retryInMs: delayMs },
           'batch handler failed; the batch will be delivered again',
         );
-        await waitWhileOwned(payload, delayMs);
+        await whileHeartbeating(payload, heartbeatIntervalMs, () => waitWhileOwned(payload, delayMs, () => stopping));
         return;
-      } finally {
-        clearInterval(heartbeats);
       }
       failures.delete(batch.partition);
+      payload.resolveOffset(batch.lastOffset());
+      if (Date.now() - committedAt >= options.commitIntervalMs) await commitHandled();
+    } finally {
+      done();
     }
-    // After a rebalance took the partition away, another member owns it and re-reads from the last commit.
-    if (!payload.isRunning() || payload.isStale()) return;
-    payload.resolveOffset(batch.lastOffset());
-    uncommitted = payload.uncommittedOffsets();
-    if (Date.now() - committedAt >= options.commitIntervalMs) await commitHandled();
   };
 
   try {
@@ -153,24 +159,61 @@ export async function subscribe<T extends BusTopic>(options: SubscriptionOptions
 
   return {
     pause: () => consumer.pause([{ topic: kafkaTopic }]),
-    resume: () => consumer.resume([{ topic: kafkaTopic }]),
+    resume: () => {
+      if (!stopping) consumer.resume([{ topic: kafkaTopic }]);
+    },
     async stop() {
+      if (stopping) return;
+      stopping = true;
       clearInterval(commitTimer);
-      await commitHandled();
-      await consumer.disconnect();
+      await leaveGroup(consumer, kafkaTopic, inHand, commitHandled);
+      for (const partition of owned) metrics?.consumerLag.remove({ topic, group: groupId, partition: String(partition) });
     },
   };
 }
 
-/** kafkajs reports handled offsets per topic, and takes them to commit as a flat list. */
-function topicPartitionOffsets(offsets: OffsetsByTopicPartition): TopicPartitionOffsetAndMetadata[] {
-  return offsets.topics.flatMap(({ topic, partitions }) => partitions.map(({ partition, offset }) => ({ topic, partition, offset })));
+/** Stops fetching, lets the batches in hand finish, commits what they handled, and only then leaves. */
+async function leaveGroup(consumer: Consumer, kafkaTopic: string, inHand: InHand, commitHandled: () => Promise<void>): Promise<void> {
+  consumer.pause([{ topic: kafkaTopic }]);
+  await inHand.finished();
+  await commitHandled();
+  await consumer.disconnect();
 }
 
-/** Waits (heartbeats keep going meanwhile), cut short when the consumer stops or loses the partition. */
-async function waitWhileOwned(payload: EachBatchPayload, ms: number): Promise<void> {
+/** Batches being delivered right now, so stop() can wait for them. */
+class InHand {
+  private count = 0;
+  private waiting: (() => void)[] = [];
+
+  /** Counts a batch in; call the returned function when it is finished. */
+  take(): () => void {
+    this.count++;
+    return () => {
+      this.count--;
+      if (this.count === 0) for (const resolve of this.waiting.splice(0)) resolve();
+    };
+  }
+
+  finished(): Promise<void> {
+    if (this.count === 0) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+}
+
+/** Runs `work` with heartbeats going out meanwhile, so a long handler does not get this member evicted. */
+async function whileHeartbeating(payload: EachBatchPayload, intervalMs: number, work: () => Promise<void>): Promise<void> {
+  const heartbeats = setInterval(() => payload.heartbeat().catch(() => undefined), intervalMs);
+  try {
+    await work();
+  } finally {
+    clearInterval(heartbeats);
+  }
+}
+
+/** Waits, cut short when the subscription or the consumer stops. */
+async function waitWhileOwned(payload: EachBatchPayload, ms: number, stopping: () => boolean): Promise<void> {
   const until = Date.now() + ms;
-  while (payload.isRunning() && !payload.isStale() && Date.now() < until) {
+  while (payload.isRunning() && !payload.isStale() && !stopping() && Date.now() < until) {
     await new Promise((resolve) => setTimeout(resolve, Math.min(100, until - Date.now())));
   }
 }
