@@ -1,5 +1,5 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { BusConfigSchema, createBus, platformError } from '../../platform/src/index.js';
+import { BusConfigSchema, createBus, createBusMetrics, platformError } from '../../platform/src/index.js';
 import { loadConfig } from '../../platform/src/index.js';
 import { createLogger } from '../../platform/src/index.js';
 import { AuditLog } from './audit/audit-log.js';
@@ -12,9 +12,9 @@ import { USAGE } from './usage.js';
 handleCommandLine(process.argv, USAGE);
 const config = loadConfig(DashboardConfigSchema);
 const logger = createLogger('dashboard');
-const bus = await createBus(loadConfig(BusConfigSchema), logger);
 const registry = new Registry();
 collectDefaultMetrics({ register: registry });
+const bus = await createBus(loadConfig(BusConfigSchema), logger, { metrics: createBusMetrics(registry) });
 const auditLog = await AuditLog.open({ path: config.AUDIT_LOG_PATH, bus, logger });
 const dashboard = await createDashboard({
   bus,

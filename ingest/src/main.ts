@@ -1,5 +1,5 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { BusConfigSchema, createBus } from '../../platform/src/index.js';
+import { BusConfigSchema, createBus, createBusMetrics } from '../../platform/src/index.js';
 import { loadConfig } from '../../platform/src/index.js';
 import { createLogger } from '../../platform/src/index.js';
 import { startOpsServer } from '../../platform/src/index.js';
@@ -20,7 +20,7 @@ collectDefaultMetrics({ register: registry });
 let ingest: Ingest | undefined;
 const ops = await startOpsServer({ port: config.port, portVariable: 'INGEST_PORT', registry, ready: () => ingest?.ready() ?? false });
 logger.info({ port: ops.port }, 'ops endpoints listening: /healthz /readyz /metrics');
-const bus = await createBus(busConfig, logger);
+const bus = await createBus(busConfig, logger, { metrics: createBusMetrics(registry) });
 ingest = await createIngest({ ...config, bus, logger, metrics: createIngestMetrics(registry) });
 
 async function shutdown(signal: string) {

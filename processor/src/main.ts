@@ -1,5 +1,5 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { BusConfigSchema, createBus } from '../../platform/src/index.js';
+import { BusConfigSchema, createBus, createBusMetrics } from '../../platform/src/index.js';
 import { loadConfig } from '../../platform/src/index.js';
 import { createLogger } from '../../platform/src/index.js';
 import { startOpsServer } from '../../platform/src/index.js';
@@ -29,7 +29,7 @@ collectDefaultMetrics({ register: registry });
 let processor: Processor | undefined;
 const ops = await startOpsServer({ port: config.port, portVariable: 'PROCESSOR_PORT', registry, ready: () => processor?.ready() ?? false });
 logger.info({ port: ops.port }, 'ops endpoints listening: /healthz /readyz /metrics');
-const bus = await createBus(busConfig, logger);
+const bus = await createBus(busConfig, logger, { metrics: createBusMetrics(registry) });
 const sink: TimeSeriesSink = influx ? new InfluxSink(influx) : new LocalSink({ memoryLimit: config.sinkMemory, directory: config.dataDir });
 processor = await createProcessor({
   bus,

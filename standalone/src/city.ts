@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { AuditLog, DashboardConfigSchema, createDashboard, type Dashboard } from '../../dashboard/src/index.js';
 import { INGEST_BATCH_DEFAULTS, createIngest, createIngestMetrics, startEmbeddedBroker, type EmbeddedBroker, type Ingest } from '../../ingest/src/index.js';
-import { BusConfigSchema, createBus, type Bus } from '../../platform/src/index.js';
+import { BusConfigSchema, createBus, createBusMetrics, type Bus } from '../../platform/src/index.js';
 import { loadConfig } from '../../platform/src/index.js';
 import { createLogger } from '../../platform/src/index.js';
 import { loadProcessorConfig } from '../../processor/src/index.js';
@@ -83,7 +83,7 @@ export async function startCity(given: NodeJS.ProcessEnv, logLevel: string): Pro
     const mqttUrl = broker?.url ?? config.mqtt.url!;
     const ingestCredentials = broker ? ingestAccount : { username: config.mqtt.username, password: config.mqtt.password };
 
-    const bus = await createBus(busConfig, partLogger('bus'));
+    const bus = await createBus(busConfig, partLogger('bus'), { metrics: createBusMetrics(registry) });
     closers.push(() => bus.close());
 
     const auditLog = await AuditLog.open({ path: dashboardConfig.AUDIT_LOG_PATH, bus, logger: partLogger('audit') });
