@@ -39,12 +39,20 @@ export const BusConfigSchema = z
   });
 export type BusConfig = z.infer<typeof BusConfigSchema>;
 
-/**
- * Kafka when KAFKA_BROKERS is set (connected, topics ensured), else the in-process bus. `metrics`:
- * the bus's metrics (createBusMetrics) on the service's /metrics registry.
- */
-export async function createBus(config: BusConfig, logger: Logger, options: { metrics?: BusMetrics } = {}): Promise<Bus> {
-  if (config.KAFKA_BROKERS.length === 0) return new InProcessBus({ logger });
+export interface CreateBusOptions {
+  /** The bus's metrics (createBusMetrics) on the service's /metrics registry. */
+  metrics?: BusMetrics;
+  /**
+   * Where the in-process bus keeps its log, so records survive restarts and crashes (the
+   * standalone default passes `${IOC_DATA_DIR}/bus`); without it the in-process bus is in memory.
+   * Not used with Kafka.
+   */
+  dataDirectory?: string;
+}
+
+/** Kafka when KAFKA_BROKERS is set (connected, topics ensured), else the in-process bus. */
+export async function createBus(config: BusConfig, logger: Logger, options: CreateBusOptions = {}): Promise<Bus> {
+  if (config.KAFKA_BROKERS.length === 0) return new InProcessBus({ logger, metrics: options.metrics, directory: options.dataDirectory });
   const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username = '', KAFKA_SASL_PASSWORD: password = '' } = config;
   return KafkaBus.connect({
     brokers: config.KAFKA_BROKERS,
