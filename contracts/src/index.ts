@@ -15,3 +15,4 @@ export * from './dead-letter.js';
 export * from './device-checkpoint.js';
 export * from './bus-messages.js';
 export * from './local-time.js';
+export * from './rule-state.js';

@@ -1,4 +1,5 @@
-import type { AnomalyRule } from '../../../contracts/src/index.js';
+import type { AnomalyRule, SavedAnomaly } from '../../../contracts/src/index.js';
+import { fromSaved, toSaved } from './saved-number.js';
 import { DecayingStats } from './decaying-stats.js';
 import { RollingMedianMad } from './median-mad.js';
 import { SeasonalBaseline } from './seasonal-baseline.js';
@@ -116,6 +117,33 @@ export class AnomalyDetector {
       threshold: p.threshold,
       clearScore: p.clearScore,
     };
+  }
+
+  /** The baseline and warm-up, for a checkpoint (the anomaly kind adds when it last called a reading anomalous). */
+  save(): Omit<SavedAnomaly, 'lastAnomalousAt'> {
+    return {
+      firstTime: toSaved(this.firstTime),
+      anomalous: this.anomalous,
+      ...(this.window ? { window: this.window.save() } : {}),
+      ...(this.ewma ? { ewma: this.ewma.save() } : {}),
+      ...(this.seasonal ? { seasonal: this.seasonal.save() } : {}),
+    };
+  }
+
+  /**
+   * Continues, in a new detector of the same parameters, from `save()`'s value: warmed up as it
+   * was, on the same baseline. False when the value holds another kind of baseline.
+   */
+  load(saved: Omit<SavedAnomaly, 'lastAnomalousAt'>): boolean {
+    if ((saved.window !== undefined) !== (this.window !== undefined)) return false;
+    if ((saved.ewma !== undefined) !== (this.ewma !== undefined)) return false;
+    if ((saved.seasonal !== undefined) !== (this.seasonal !== undefined)) return false;
+    if (saved.seasonal !== undefined && !this.seasonal!.load(saved.seasonal)) return false;
+    if (saved.window !== undefined) this.window!.load(saved.window);
+    if (saved.ewma !== undefined) this.ewma!.load(saved.ewma);
+    this.firstTime = fromSaved(saved.firstTime);
+    this.anomalous = saved.anomalous;
+    return true;
   }
 
   /** Sets expected, scale, score and readings of the baseline the reading is compared with. */

@@ -1,3 +1,6 @@
+import type { SavedStats } from '../../../contracts/src/index.js';
+import { fromSaved, toSaved } from './saved-number.js';
+
 /**
  * Exponentially weighted mean and variance with a half-life in time, not in readings: every
  * reading enters with weight 1 and its weight halves every `halfLifeMs`, so irregular report
@@ -62,6 +65,19 @@ export class DecayingStats {
   /** Sum of the current weights: the effective number of readings the baseline rests on. */
   get effectiveReadings(): number {
     return this.weight;
+  }
+
+  save(): SavedStats {
+    return [this.weight, toSaved(this.meanValue), this.sumSquares, toSaved(this.lastTime), this.readings];
+  }
+
+  /** Continues from `save()`'s value, taken with the same half-life. */
+  load([weight, mean, sumSquares, lastTime, readings]: SavedStats): void {
+    this.weight = weight;
+    this.meanValue = fromSaved(mean);
+    this.sumSquares = sumSquares;
+    this.lastTime = fromSaved(lastTime);
+    this.readings = readings;
   }
 
   clear(): void {

@@ -1,3 +1,5 @@
+import type { SavedSeries } from '../../../contracts/src/index.js';
+import { fromSaved, toSaved } from './saved-number.js';
 import { TimeRing } from './time-ring.js';
 
 /**
@@ -42,6 +44,16 @@ export class SlidingEventCounter {
     let largest = 0;
     for (let i = 0; i < this.ring.size; i++) largest = Math.max(largest, this.ring.valueAt(i));
     return largest;
+  }
+
+  save(): { events: SavedSeries; lastEvent: number | null } {
+    return { events: this.ring.save(), lastEvent: toSaved(this.lastEvent) };
+  }
+
+  /** Continues from `save()`'s value, into an empty counter of the same window. */
+  load(saved: { events: SavedSeries; lastEvent: number | null }): void {
+    TimeRing.replay(saved.events, (time, count) => this.ring.push(time, count));
+    this.lastEvent = fromSaved(saved.lastEvent);
   }
 
   private evictBefore(now: number): void {

@@ -1,3 +1,6 @@
+import type { SavedFlatline } from '../../../contracts/src/index.js';
+import { fromSaved, toSaved } from './saved-number.js';
+
 /**
  * How long a metric has stayed flat: the current run of readings that all lie within a band
  * of width `tolerance` (max − min ≤ tolerance). A reading outside the band starts a new run.
@@ -71,6 +74,20 @@ export class FlatlineTracker {
   /** How many times the value has moved out of its band: 0 means it has never varied. */
   get changes(): number {
     return this.runsEnded;
+  }
+
+  save(): SavedFlatline {
+    return [toSaved(this.runStart), toSaved(this.runEnd), toSaved(this.runMin), toSaved(this.runMax), this.runReadings, this.runsEnded];
+  }
+
+  /** Continues from `save()`'s value, under the same tolerance. */
+  load([start, end, min, max, readings, changes]: SavedFlatline): void {
+    this.runStart = fromSaved(start);
+    this.runEnd = fromSaved(end);
+    this.runMin = fromSaved(min);
+    this.runMax = fromSaved(max);
+    this.runReadings = readings;
+    this.runsEnded = changes;
   }
 
   clear(): void {

@@ -1,3 +1,4 @@
+import type { SavedSeries } from '../../../contracts/src/index.js';
 import { SortedSamples } from './sorted-samples.js';
 import { TimeRing } from './time-ring.js';
 
@@ -53,6 +54,15 @@ export class RollingMedianMad {
     this.ring.push(time, value);
     if (evicting) this.sorted.replace(evicted, value);
     else this.sorted.insert(value);
+  }
+
+  save(): SavedSeries {
+    return this.ring.save();
+  }
+
+  /** Refills an empty window from `save()`'s value: the same readings give the same median and MAD. */
+  load(saved: SavedSeries): void {
+    TimeRing.replay(saved, (time, value) => this.push(time, value));
   }
 
   /**

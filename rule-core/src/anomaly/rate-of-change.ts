@@ -1,3 +1,4 @@
+import type { SavedRateOfChange } from '../../../contracts/src/index.js';
 import { TimeRing } from './time-ring.js';
 
 const MINUTE_MS = 60_000;
@@ -77,6 +78,24 @@ export class RateOfChange {
   clear(): void {
     this.ring.clear();
     this.reset(0, 0);
+  }
+
+  save(): SavedRateOfChange {
+    return {
+      window: this.ring.save(),
+      origin: [this.originTime, this.originValue],
+      sums: [this.sumT, this.sumX, this.sumTT, this.sumTX],
+      pushes: this.pushesSinceRebuild,
+    };
+  }
+
+  /** Continues from `save()`'s value, into an empty window of the same length: the sums are taken as saved, so rates match to the last bit. */
+  load(saved: SavedRateOfChange): void {
+    this.clear();
+    TimeRing.replay(saved.window, (time, value) => this.ring.push(time, value));
+    [this.originTime, this.originValue] = saved.origin;
+    [this.sumT, this.sumX, this.sumTT, this.sumTX] = saved.sums;
+    this.pushesSinceRebuild = saved.pushes;
   }
 
   private dropOldest(): void {

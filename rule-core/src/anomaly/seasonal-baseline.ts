@@ -1,3 +1,4 @@
+import type { SavedStats } from '../../../contracts/src/index.js';
 import { DecayingStats } from './decaying-stats.js';
 import { localHourOfDay, localHourOfWeek } from '../../../contracts/src/index.js';
 
@@ -40,6 +41,23 @@ export class SeasonalBaseline {
       this.buckets[bucket] = stats;
     }
     stats.push(time, value);
+  }
+
+  /** Each hour's baseline, null for hours not seen yet. */
+  save(): (SavedStats | null)[] {
+    return this.buckets.map((stats) => stats?.save() ?? null);
+  }
+
+  /** Continues from `save()`'s value; false when it holds another number of hours. */
+  load(saved: readonly (SavedStats | null)[]): boolean {
+    if (saved.length !== this.buckets.length) return false;
+    saved.forEach((bucket, i) => {
+      if (bucket === null) return;
+      const stats = new DecayingStats(this.halfLifeMs);
+      stats.load(bucket);
+      this.buckets[i] = stats;
+    });
+    return true;
   }
 
   clear(): void {

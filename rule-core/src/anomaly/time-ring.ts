@@ -1,3 +1,5 @@
+import type { SavedSeries } from '../../../contracts/src/index.js';
+
 /**
  * A first-in first-out buffer of (time, value) pairs for sliding time windows. Push and evict
  * are O(1) amortised: storage is two Float64Arrays used as a ring, doubled when full up to
@@ -77,6 +79,29 @@ export class TimeRing {
   /** The i-th pair's value, 0 = oldest. */
   valueAt(i: number): number {
     return this.values[(this.head + i) % this.times.length];
+  }
+
+  /** The pairs, oldest first, for a checkpoint: times as the first then the differences. */
+  save(): SavedSeries {
+    const t = new Array<number>(this.count);
+    const v = new Array<number>(this.count);
+    let previous = 0;
+    for (let i = 0; i < this.count; i++) {
+      const time = this.timeAt(i);
+      t[i] = time - previous;
+      v[i] = this.valueAt(i);
+      previous = time;
+    }
+    return { t, v };
+  }
+
+  /** The pairs of `saved`, oldest first, each handed to `push` (the owner's, which keeps its own bookkeeping). */
+  static replay(saved: SavedSeries, push: (time: number, value: number) => void): void {
+    let time = 0;
+    for (let i = 0; i < saved.t.length; i++) {
+      time += saved.t[i];
+      push(time, saved.v[i]);
+    }
   }
 
   private grow(): void {

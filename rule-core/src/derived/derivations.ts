@@ -1,4 +1,4 @@
-import { METRICS, type Domain, type MetricName, type Reading } from '../../../contracts/src/index.js';
+import { METRICS, type Domain, type MetricName, type Reading, type RuleStateCheckpoint } from '../../../contracts/src/index.js';
 import { HOUR_MS } from '../../../contracts/src/index.js';
 import { HourlyAverages } from './hourly-average.js';
 import { StationAqi } from './station-aqi.js';
@@ -43,6 +43,30 @@ export class Derivations {
     if (reading.derived !== undefined) return NOTHING;
     const means = this.hourly.get(reading.domain)!.add(reading);
     return means === undefined ? NOTHING : this.withAqi(means);
+  }
+
+  /**
+   * What is kept under `id` for a checkpoint: the hour of the device's readings being averaged
+   * (in its domain) and, for a station, the hourly means its VN_AQI is computed from.
+   */
+  save(id: string, domain: Domain): Pick<RuleStateCheckpoint, 'hourly' | 'stationAqi'> {
+    const hourly = this.hourly.get(domain)?.save(id);
+    const stationAqi = this.stations.get(id)?.save();
+    return { ...(hourly ? { hourly } : {}), ...(stationAqi ? { stationAqi } : {}) };
+  }
+
+  /** Continues from a checkpoint's derived state; state held here that is as new or newer is kept. */
+  load(checkpoint: RuleStateCheckpoint): void {
+    const { deviceId, place, hourly, stationAqi } = checkpoint;
+    if (hourly !== undefined) this.hourly.get(place.domain)?.load(deviceId, place, hourly);
+    if (stationAqi !== undefined) {
+      let station = this.stations.get(deviceId);
+      if (station === undefined) {
+        station = new StationAqi();
+        this.stations.set(deviceId, station);
+      }
+      station.load(stationAqi);
+    }
   }
 
   /** Closes every open hour, for the end of a recording. */

@@ -1,4 +1,4 @@
-import { METRICS, type MetricName, type Reading } from '../../../contracts/src/index.js';
+import { METRICS, type MetricName, type Reading, type RuleStateCheckpoint, type SavedHour } from '../../../contracts/src/index.js';
 import { HOUR_MS, localHourStart } from '../../../contracts/src/index.js';
 
 /** `Reading.derived` of an hourly mean. */
@@ -50,6 +50,30 @@ export class HourlyAverages {
       state.counts[i]++;
     }
     return completed;
+  }
+
+  /** The device's hour being averaged, for a checkpoint; undefined when none is. */
+  save(deviceId: string): SavedHour | undefined {
+    const state = this.devices.get(deviceId);
+    if (state === undefined) return undefined;
+    const sums: SavedHour['sums'] = {};
+    for (let i = 0; i < this.metrics.length; i++) if (state.counts[i] > 0) sums[this.metrics[i]] = [state.sums[i], state.counts[i]];
+    const { ts, seq, receivedAt } = state.last;
+    return { hourStart: state.hourStart, lastTs: ts, lastSeq: seq, receivedAt, sums };
+  }
+
+  /** Continues the device's hour from `save()`'s value, unless a reading as new or newer was averaged here already. */
+  load(deviceId: string, place: RuleStateCheckpoint['place'], saved: SavedHour): void {
+    const held = this.devices.get(deviceId);
+    if (held !== undefined && held.last.ts >= saved.lastTs) return;
+    const last: Reading = { deviceId, ...place, ts: saved.lastTs, seq: saved.lastSeq, receivedAt: saved.receivedAt, metrics: {} };
+    const state: DeviceHour = { hourStart: saved.hourStart, last, sums: new Float64Array(this.metrics.length), counts: new Float64Array(this.metrics.length) };
+    this.metrics.forEach((metric, i) => {
+      const [sum, count] = saved.sums[metric] ?? [0, 0];
+      state.sums[i] = sum;
+      state.counts[i] = count;
+    });
+    this.devices.set(deviceId, state);
   }
 
   /** Closes every device's open hour, for the end of a recording. */

@@ -1,4 +1,5 @@
-import type { Reading } from '../../../contracts/src/index.js';
+import type { Reading, SavedStationAqi } from '../../../contracts/src/index.js';
+import { fromSaved, toSaved } from '../anomaly/saved-number.js';
 import { DAY_MS, HOUR_MS, localDayStart, localHourOfDay } from '../../../contracts/src/index.js';
 import { dailyAggregates, dailyVnAqi, hourlyVnAqi, VN_AQI_POLLUTANTS, type HourlyVnAqiResult, type VnAqiPollutant, type VnAqiResult } from './vn-aqi.js';
 
@@ -17,6 +18,21 @@ class HourlyHistory {
 
   get(hour: number): number | undefined {
     return this.hours[hour % HOURS_KEPT] === hour ? this.values[hour % HOURS_KEPT] : undefined;
+  }
+
+  /** The hours held, as [hour number, mean] pairs. */
+  save(): [number, number][] {
+    const pairs: [number, number][] = [];
+    for (let i = 0; i < HOURS_KEPT; i++) if (!Number.isNaN(this.hours[i])) pairs.push([this.hours[i], this.values[i]]);
+    return pairs.sort(([a], [b]) => a - b);
+  }
+
+  /** Takes the saved hours a newer hour does not already hold the place of. */
+  load(pairs: readonly [number, number][]): void {
+    for (const [hour, value] of pairs) {
+      const held = this.hours[hour % HOURS_KEPT];
+      if (Number.isNaN(held) || held < hour) this.set(hour, value);
+    }
   }
 
   /** `count` hours ending at `lastHour`, newest first. */
@@ -74,6 +90,21 @@ export class StationAqi {
       this.pendingDay = day + DAY_MS;
     } else if (!(day < this.pendingDay)) this.pendingDay = day;
     return update;
+  }
+
+  save(): SavedStationAqi {
+    const hours: SavedStationAqi['hours'] = {};
+    for (const [pollutant, history] of this.history) {
+      const pairs = history.save();
+      if (pairs.length > 0) hours[pollutant] = pairs;
+    }
+    return { pendingDay: toSaved(this.pendingDay), hours };
+  }
+
+  /** Merges `save()`'s value in: hours not held yet are taken, and the day still due if none is. */
+  load(saved: SavedStationAqi): void {
+    for (const [pollutant, history] of this.history) history.load(saved.hours[pollutant] ?? []);
+    if (Number.isNaN(this.pendingDay)) this.pendingDay = fromSaved(saved.pendingDay);
   }
 
   private daily(dayStart: number): VnAqiResult | undefined {

@@ -12,7 +12,11 @@ import {
   type Rule,
   type RuleSet,
   type RuleSetRemoval,
+  type RuleStateCheckpoint,
+  type SavedRuleState,
+  type SavedStream,
 } from '../../../contracts/src/index.js';
+import { RULE_STATE_FORMAT } from '../../../contracts/src/index.js';
 import type { ReportIntervalSnapshot } from '../anomaly/report-interval.js';
 import { alertId } from './alert-id.js';
 import { IdMap } from './id-map.js';
@@ -23,6 +27,7 @@ import { physicalRangeKind, type CompiledPhysicalRange, type PhysicalRangeState 
 import { thresholdKind, type CompiledThreshold } from './kinds/threshold.js';
 import { CATALOGUE_RANGES } from './physical-ranges.js';
 import { CRITICAL, NONE, WARNING, type AlertLevel, type CompiledRule, type DevicePlace, type Level, type RuleKind } from './rule-kind.js';
+import { ruleDefinition } from './rule-definition.js';
 import { selectRules } from './scope.js';
 
 type AnyKind = RuleKind<Rule, CompiledRule, unknown>;
@@ -33,6 +38,8 @@ interface CompiledEntry {
   /** The rule's place among the rules of every set in force, naming it in a ReadingPlan's key. */
   readonly index: number;
   readonly ruleSetId: string;
+  /** See ruleDefinition: what a checkpoint's rule state must have been saved under. */
+  readonly definition: string;
 }
 
 /** A rule set in force, its rules by domain. */
@@ -169,6 +176,7 @@ class Tracker {
     public compiled: CompiledRule,
     public kind: AnyKind,
     public state: unknown,
+    public definition: string,
     readonly ruleSetId: string,
     readonly key: string,
     readonly device: Device,
@@ -482,6 +490,90 @@ export class RuleEngine {
     }
   }
 
+  /**
+   * The state kept under `id` (see RuleStateCheckpoint): the device's readings, each kind of its
+   * derived readings, and the camera events of the site of that id; undefined when the engine
+   * holds none. `takenAt` is the caller's clock. Take it after the alert changes of the readings
+   * it covers are on the bus: a restored engine skips those readings as redeliveries.
+   */
+  checkpoint(id: string, takenAt: number): RuleStateCheckpoint | undefined {
+    const held: Device[] = [];
+    const measured = this.devices.get(id);
+    if (measured !== undefined) held.push(measured);
+    for (const derived of this.derivedNames) {
+      const device = this.devices.get(engineId(id, derived));
+      if (device !== undefined) held.push(device);
+    }
+    const site = this.sites.get(id);
+    if (site !== undefined) held.push(site);
+    if (held.length === 0) return undefined;
+    const place = placeOf(held[0]);
+    const ruleSets: Record<string, number> = {};
+    for (const { ruleSet } of this.sets.values()) ruleSets[ruleSet.id] = ruleSet.version;
+    return { format: RULE_STATE_FORMAT, deviceId: id, takenAt, place, ruleSets, streams: held.map((device) => saveStream(device, place)) };
+  }
+
+  /**
+   * Continues from a checkpoint: a restarted processor, or one given the device's partition.
+   * Call it after `ioc.alerts` was read (applyAlert), before the device's readings. Changes no
+   * alert and returns none. A stream the engine already holds as new or newer state of (its last
+   * reading no older) is left alone, so restoring the same checkpoint twice, or an older one,
+   * changes nothing. A rule's state is dropped, and the rule starts afresh, when the rule's
+   * definition changed since (see ruleDefinition), when the rule no longer applies, or when the
+   * alert it had open was resolved since (the bus is newer than the checkpoint; continuing its
+   * timer or baseline would open the episode again).
+   */
+  restore(checkpoint: RuleStateCheckpoint): { restored: number; dropped: number } {
+    const outcome = { restored: 0, dropped: 0 };
+    for (const stream of checkpoint.streams) {
+      const place = stream.place ?? checkpoint.place;
+      const places = stream.site ? this.sites : this.devices;
+      const id = engineId(checkpoint.deviceId, stream.derived);
+      let device = places.get(id);
+      if (device === undefined) {
+        device = new Device(checkpoint.deviceId, { ...place, derived: stream.derived }, stream.derived, stream.site === true);
+        places.set(id, device);
+        if (stream.derived !== undefined) this.derivedNames.add(stream.derived);
+        this.assignRules(device, stream.lastTs ?? 0, []);
+      } else if (stream.lastTs === null || device.lastTs >= stream.lastTs) continue;
+      device.lastTs = stream.lastTs ?? -Infinity;
+      device.lastSeq = stream.lastSeq;
+      const trackers = new Map([...device.trackers, ...device.eventTrackers].map((tracker) => [tracker.key, tracker]));
+      for (const saved of stream.rules) {
+        const tracker = trackers.get(alertKey(saved.rule, device.deviceId, saved.set));
+        if (tracker !== undefined && this.restoreRule(tracker, saved)) outcome.restored++;
+        else outcome.dropped++;
+      }
+    }
+    return outcome;
+  }
+
+  /** Puts a rule's saved state back on its tracker; false when it cannot be used (see `restore`). */
+  private restoreRule(tracker: Tracker, saved: SavedRuleState): boolean {
+    if (saved.definition !== tracker.definition) return false;
+    const alert = tracker.alert;
+    if (saved.alertId !== undefined && alert?.id !== saved.alertId) return false;
+    let state = tracker.state;
+    if (saved.state !== undefined) {
+      state = tracker.kind.loadState?.(tracker.compiled, saved.state);
+      if (state === undefined) return false;
+    }
+    tracker.state = state;
+    const { device, slot } = tracker;
+    if (slot >= 0) device.states[slot] = state;
+    if (alert === null || saved.alertId !== undefined) {
+      tracker.breaching = saved.breachSince !== undefined;
+      tracker.breachSince = saved.breachSince ?? 0;
+      tracker.critical = saved.criticalSince !== undefined;
+      tracker.criticalSince = saved.criticalSince ?? 0;
+    }
+    // An alert opened since the checkpoint (taken over from the bus) keeps its timing; its level is at least its severity.
+    const level = alert !== null && saved.alertId === undefined ? Math.max(saved.level, alert.severity === 'critical' ? CRITICAL : WARNING) : saved.level;
+    if (slot >= 0) device.levels[slot] = level;
+    tracker.settle();
+    return true;
+  }
+
   /** The unresolved alerts, as last changed here or by an operator. */
   openAlerts(): Alert[] {
     return Array.from(this.open.values(), (tracker) => tracker.alert as Alert);
@@ -503,8 +595,10 @@ export class RuleEngine {
       const rulesByDomain = new Map<Domain, Rule[]>();
       for (const rule of ruleSet.rules) {
         const kind = RULE_KINDS[rule.type] as AnyKind;
-        const compiled = previous.get(rule)?.compiled ?? kind.compile(rule);
-        this.compiledByRule.set(rule, { compiled, kind, index: index++, ruleSetId: ruleSet.id });
+        const known = previous.get(rule);
+        const compiled = known?.compiled ?? kind.compile(rule);
+        const definition = known?.definition ?? ruleDefinition(rule);
+        this.compiledByRule.set(rule, { compiled, kind, index: index++, ruleSetId: ruleSet.id, definition });
         const rules = rulesByDomain.get(rule.domain);
         if (rules) rules.push(rule);
         else rulesByDomain.set(rule.domain, [rule]);
@@ -548,14 +642,14 @@ export class RuleEngine {
     let planKey = '';
     const keepsState = new Set<Tracker>();
     for (const rule of this.rulesFor(device)) {
-      const { compiled, kind, index, ruleSetId } = this.compiledByRule.get(rule)!;
+      const { compiled, kind, index, ruleSetId, definition } = this.compiledByRule.get(rule)!;
       // A site takes only the camera rules that count per site; a camera only those that count per camera.
       if (compiled.eventGroup !== undefined ? (compiled.eventGroup === 'site') !== device.isSite : device.isSite) continue;
       planKey += `${index},`;
       const key = alertKey(rule.id, device.deviceId, ruleSetId);
       let tracker = previous.get(key);
       if (tracker === undefined) {
-        tracker = new Tracker(compiled, kind, kind.createState(compiled), ruleSetId, key, device);
+        tracker = new Tracker(compiled, kind, kind.createState(compiled), definition, ruleSetId, key, device);
         this.adopt(tracker);
       } else {
         previous.delete(key);
@@ -563,6 +657,7 @@ export class RuleEngine {
         else keepsState.add(tracker);
         tracker.compiled = compiled;
         tracker.kind = kind;
+        tracker.definition = definition;
       }
       if (kind.tick) this.timed.add(tracker);
       else this.timed.delete(tracker);
@@ -703,6 +798,38 @@ export class RuleEngine {
       since: tracker.breachSince,
     };
   }
+}
+
+function placeOf(device: Device): RuleStateCheckpoint['place'] {
+  return { domain: device.domain, kind: device.kind, siteId: device.siteId, ward: device.ward };
+}
+
+function saveStream(device: Device, place: RuleStateCheckpoint['place']): SavedStream {
+  const own = placeOf(device);
+  const samePlace = own.domain === place.domain && own.kind === place.kind && own.siteId === place.siteId && own.ward === place.ward;
+  return {
+    ...(device.derived === undefined ? {} : { derived: device.derived }),
+    ...(device.isSite ? { site: true as const } : {}),
+    ...(samePlace ? {} : { place: own }),
+    lastTs: Number.isFinite(device.lastTs) ? device.lastTs : null,
+    lastSeq: device.lastSeq,
+    rules: [...device.trackers, ...device.eventTrackers].map(saveRule),
+  };
+}
+
+function saveRule(tracker: Tracker): SavedRuleState {
+  const { device, slot } = tracker;
+  const saved: SavedRuleState = {
+    set: tracker.ruleSetId,
+    rule: tracker.compiled.rule.id,
+    definition: tracker.definition,
+    level: slot >= 0 ? (device.levels[slot] as Level) : NONE,
+  };
+  if (tracker.breaching) saved.breachSince = tracker.breachSince;
+  if (tracker.critical) saved.criticalSince = tracker.criticalSince;
+  if (tracker.alert !== null) saved.alertId = tracker.alert.id;
+  if (tracker.kind.saveState) saved.state = tracker.kind.saveState(tracker.state);
+  return saved;
 }
 
 /**

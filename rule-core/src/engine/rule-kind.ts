@@ -77,6 +77,11 @@ export interface CompiledRule<R extends Rule = Rule> {
  * - `reportInterval` and `resumeReportInterval`, for kinds that learn how often a device reports
  *   (missing data): what the processor checkpoints per device, and how a restarted or
  *   rebalanced processor continues from the checkpoint.
+ * - `saveState` and `loadState`, for kinds with a memory of their own (windows, baselines,
+ *   counts): the state as plain JSON for a rule-state checkpoint (one of the Saved* shapes in
+ *   contracts/src/rule-state.ts), and the state again from it, under the same rule definition;
+ *   `loadState` validates what it reads and returns undefined when it cannot use it. Kinds
+ *   without them keep nothing that the next reading does not set again.
  */
 export interface RuleKind<R extends Rule, C extends CompiledRule<R>, S> {
   compile(rule: R): C;
@@ -90,6 +95,8 @@ export interface RuleKind<R extends Rule, C extends CompiledRule<R>, S> {
   message(rule: C, state: S, level: AlertLevel, value: number | null, place: DevicePlace): BilingualText;
   reportInterval?(state: S): ReportIntervalSnapshot;
   resumeReportInterval?(state: S, snapshot: ReportIntervalSnapshot): void;
+  saveState?(state: S): unknown;
+  loadState?(rule: C, saved: unknown): S | undefined;
 }
 
 /** Every rule type has exactly one kind: adding a type to RuleSchema fails to compile until its kind is registered. */

@@ -1,4 +1,5 @@
-import { METRICS, type AnomalyRule, type MetricName } from '../../../../contracts/src/index.js';
+import { METRICS, SavedAnomalySchema, type AnomalyRule, type MetricName, type SavedAnomaly } from '../../../../contracts/src/index.js';
+import { fromSaved, toSaved } from '../../anomaly/saved-number.js';
 import { AnomalyDetector } from '../../anomaly/anomaly-detector.js';
 import { METRIC_INDEX } from '../physical-ranges.js';
 import { NONE, severityLevel, type AlertLevel, type CompiledRule, type RuleKind } from '../rule-kind.js';
@@ -44,6 +45,18 @@ export const anomalyKind: RuleKind<AnomalyRule, CompiledAnomaly, AnomalyState> =
       return compiled.level;
     }
     return ts - state.lastAnomalousAt < compiled.clearAfterMs ? compiled.level : NONE;
+  },
+
+  saveState(state): SavedAnomaly {
+    return { ...state.detector.save(), lastAnomalousAt: toSaved(state.lastAnomalousAt) };
+  },
+
+  loadState({ rule }, saved) {
+    const parsed = SavedAnomalySchema.safeParse(saved);
+    if (!parsed.success) return undefined;
+    const detector = new AnomalyDetector(rule);
+    if (!detector.load(parsed.data)) return undefined;
+    return { rule, detector, lastAnomalousAt: fromSaved(parsed.data.lastAnomalousAt) };
   },
 
   evidence({ rule }, state) {

@@ -1,4 +1,4 @@
-import type { CameraEventCountRule, CameraEventType } from '../../../../contracts/src/index.js';
+import { SavedCameraCountSchema, type CameraEventCountRule, type CameraEventType, type SavedCameraCount } from '../../../../contracts/src/index.js';
 import { SlidingEventCounter } from '../../anomaly/event-counter.js';
 import { NONE, severityLevel, type AlertLevel, type CompiledRule, type RuleKind } from '../rule-kind.js';
 import { formatNumber, placeText } from '../wording.js';
@@ -73,6 +73,18 @@ export const cameraEventCountKind: RuleKind<CameraEventCountRule, CompiledCamera
     if (!state.active || now - state.events.lastEventTime < rule.clearAfterMs) return null;
     state.active = false;
     return NONE;
+  },
+
+  saveState(state): SavedCameraCount {
+    return { ...state.events.save(), active: state.active, count: state.count };
+  },
+
+  loadState(rule, saved) {
+    const parsed = SavedCameraCountSchema.safeParse(saved);
+    if (!parsed.success) return undefined;
+    const events = new SlidingEventCounter(rule.windowMs, rule.rule.minCount);
+    events.load(parsed.data);
+    return { windowMs: rule.windowMs, events, active: parsed.data.active, count: parsed.data.count };
   },
 
   evidence({ rule }, state) {

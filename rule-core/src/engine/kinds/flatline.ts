@@ -1,4 +1,4 @@
-import { METRICS, type FlatlineRule, type MetricName } from '../../../../contracts/src/index.js';
+import { METRICS, SavedFlatlineSchema, type FlatlineRule, type MetricName, type SavedFlatline } from '../../../../contracts/src/index.js';
 import { FlatlineTracker } from '../../anomaly/flatline.js';
 import { METRIC_INDEX } from '../physical-ranges.js';
 import { NONE, severityLevel, type AlertLevel, type CompiledRule, type RuleKind } from '../rule-kind.js';
@@ -37,6 +37,18 @@ export const flatlineKind: RuleKind<FlatlineRule, CompiledFlatline, FlatlineTrac
     if (run.tolerance !== rule.rule.tolerance) run.retune(rule.rule.tolerance);
     run.push(reading.ts, metrics.value[rule.metricIndex]);
     return run.changes > 0 && run.readings >= rule.minReadings && run.durationMs >= rule.minMs ? rule.level : NONE;
+  },
+
+  saveState(run): SavedFlatline {
+    return run.save();
+  },
+
+  loadState({ rule }, saved) {
+    const parsed = SavedFlatlineSchema.safeParse(saved);
+    if (!parsed.success) return undefined;
+    const run = new FlatlineTracker(rule.tolerance);
+    run.load(parsed.data);
+    return run;
   },
 
   evidence({ rule }, run, _level, value) {

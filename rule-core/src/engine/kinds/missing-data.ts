@@ -1,4 +1,4 @@
-import type { MissingDataRule } from '../../../../contracts/src/index.js';
+import { SavedReportIntervalSchema, type MissingDataRule, type SavedReportInterval } from '../../../../contracts/src/index.js';
 import { ReportIntervalTracker } from '../../anomaly/report-interval.js';
 import { NONE, severityLevel, type AlertLevel, type CompiledRule, type RuleKind } from '../rule-kind.js';
 import { formatNumber, placeText } from '../wording.js';
@@ -73,6 +73,20 @@ export const missingDataKind: RuleKind<MissingDataRule, CompiledMissingData, Mis
   resumeReportInterval(state, snapshot) {
     state.resume(snapshot);
     state.graceFrom = NaN;
+  },
+
+  saveState(state): SavedReportInterval {
+    return state.snapshot();
+  },
+
+  /** As `resumeReportInterval`: the processor restored is catching up on the bus, so the grace applies again. */
+  loadState(_rule, saved) {
+    const parsed = SavedReportIntervalSchema.safeParse(saved);
+    if (!parsed.success) return undefined;
+    const state = new MissingDataState();
+    state.resume(parsed.data);
+    state.graceFrom = NaN;
+    return state;
   },
 
   evidence({ rule }, state) {

@@ -1,4 +1,4 @@
-import { METRICS, type MetricName, type RateOfChangeRule } from '../../../../contracts/src/index.js';
+import { METRICS, SavedRateOfChangeSchema, type MetricName, type RateOfChangeRule, type SavedRateOfChange } from '../../../../contracts/src/index.js';
 import { RateOfChange } from '../../anomaly/rate-of-change.js';
 import { METRIC_INDEX } from '../physical-ranges.js';
 import { NONE, severityLevel, type AlertLevel, type CompiledRule, type RuleKind } from '../rule-kind.js';
@@ -55,6 +55,18 @@ export const rateOfChangeKind: RuleKind<RateOfChangeRule, CompiledRateOfChange, 
     const rate = rule.rule.method === 'difference' ? window.differencePerMinute() : window.slopePerMinute();
     state.rate = rate;
     return rate > rule.maxRise || -rate > rule.maxFall ? rule.level : NONE;
+  },
+
+  saveState(state): SavedRateOfChange {
+    return state.window.save();
+  },
+
+  loadState(rule, saved) {
+    const parsed = SavedRateOfChangeSchema.safeParse(saved);
+    if (!parsed.success) return undefined;
+    const window = new RateOfChange(rule.windowMs);
+    window.load(parsed.data);
+    return { windowMs: rule.windowMs, window, rate: NaN };
   },
 
   evidence({ rule }, state, _level, value) {
