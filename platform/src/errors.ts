@@ -43,6 +43,7 @@ export function defineErrors<const Registry extends Record<string, ErrorDefiniti
 }
 
 export const PLATFORM_ERRORS = {
+  IOC_COMMAND_LINE_INVALID: { status: 400, message: (why) => `${why}. Run the command with --help for its usage.` },
   IOC_CONFIG_INVALID: { status: 500, message: (list) => `Configuration is invalid: ${list}. Fix these environment variables and start again.` },
   IOC_PORT_IN_USE: { status: 500, message: (port, variable) => `Port ${port} is already in use; set ${variable} to a free port.` },
   IOC_KAFKA_UNREACHABLE: { status: 503, message: (brokers, why) => `Cannot reach Kafka at ${brokers} (${why}); start Kafka (npm run services:up) or fix KAFKA_BROKERS.` },

@@ -1,4 +1,4 @@
-import { IocError } from '../../platform/src/index.js';
+import { runCommand } from '../../platform/src/index.js';
 import { helpText, parseCommandLine } from './command-line.js';
 import { createFleet } from './fleet.js';
 import { formatLocal } from '../../contracts/src/index.js';
@@ -79,10 +79,4 @@ function round(n: number): number {
   return Math.round(n * 10) / 10;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`error: ${error instanceof IocError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(error instanceof IocError && error.code === 'IOC_SIMULATOR_OPTIONS_INVALID' ? 2 : 1);
-  },
-);
+runCommand(() => main(process.argv.slice(2)));

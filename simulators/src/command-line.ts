@@ -204,7 +204,9 @@ ioc/{domain}/{siteId}/{deviceId}/telemetry, and AI-camera detections on .../even
 Daily patterns follow local time (UTC+7): rush-hour traffic, NO2 and noise, PM2.5
 from the Hà Nội record, street lamps on at 18:00 and off at 05:45, rain storms
 raising reservoir inflow and level. Runs until Ctrl+C / SIGTERM, --duration or
---messages, then disconnects cleanly and prints a summary.
+--messages, then disconnects cleanly and prints a summary. Exit code 0 when every message
+was acknowledged, 2 when an option is wrong, 1 when the run fails (broker unreachable, messages
+not acknowledged).
 
 ${body}
 

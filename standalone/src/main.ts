@@ -1,4 +1,4 @@
-import { handleCommandLine } from '../../platform/src/index.js';
+import { exitCodeFor, handleCommandLine } from '../../platform/src/index.js';
 import { startBanner } from './banner.js';
 import { startCity } from './city.js';
 import { USAGE } from './usage.js';
@@ -10,7 +10,7 @@ import { USAGE } from './usage.js';
 handleCommandLine(process.argv, USAGE);
 const city = await startCity(process.env, process.env.LOG_LEVEL ?? 'warn').catch((error: Error & { code?: string }) => {
   process.stderr.write(`\nCould not start${error.code ? ` (${error.code})` : ''}: ${error.message}\n`);
-  process.exit(1);
+  process.exit(exitCodeFor(error));
 });
 process.stdout.write(startBanner(city.info));
 

@@ -1,11 +1,7 @@
 import { toolError } from '../errors.js';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { BusConfigSchema, createBus } from '../../../platform/src/index.js';
-import { loadConfig } from '../../../platform/src/index.js';
-import { IocError, summarizeIssues } from '../../../platform/src/index.js';
-import { createLogger } from '../../../platform/src/index.js';
-import { startProgress } from '../../../platform/src/index.js';
+import { BusConfigSchema, createBus, createLogger, loadConfig, runCommand, startProgress, summarizeIssues } from '../../../platform/src/index.js';
 import { recordReadings } from './recorder.js';
 
 const USAGE = `Records the live readings on the bus into an NDJSON file, the format \`npm run backtest\` replays.
@@ -23,7 +19,8 @@ Options:
 
 Needs KAFKA_BROKERS (and the other KAFKA_* variables of the services): the embedded default's
 in-process bus lives inside \`npm start\` and cannot be reached from another process.
-Progress goes to stderr when it is a terminal; the summary to stdout.
+Progress goes to stderr when it is a terminal; the summary to stdout. Exit code 0 when the
+recording is written, 2 when an option is wrong, 1 when the run fails (Kafka unreachable).
 
 Example:
   KAFKA_BROKERS=127.0.0.1:19092 npm run record -- --out incident.ndjson --duration 600 --device air-hoankiem-01
@@ -37,19 +34,25 @@ const OptionsSchema = z.strictObject({
   'from-beginning': z.boolean().default(false),
 });
 
+const FLAGS = {
+  out: { type: 'string' },
+  duration: { type: 'string' },
+  max: { type: 'string' },
+  device: { type: 'string', multiple: true },
+  'from-beginning': { type: 'boolean' },
+  help: { type: 'boolean' },
+} as const;
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: false });
+  } catch (error) {
+    throw toolError('IOC_RECORD_OPTIONS', [(error as Error).message.replace(/\. To specify a positional.*$/s, '')], { cause: error });
+  }
+}
+
 async function main(argv: string[]) {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      out: { type: 'string' },
-      duration: { type: 'string' },
-      max: { type: 'string' },
-      device: { type: 'string', multiple: true },
-      'from-beginning': { type: 'boolean' },
-      help: { type: 'boolean' },
-    },
-  });
+  const { values } = parse(argv);
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
@@ -81,7 +84,4 @@ async function main(argv: string[]) {
   }
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`${error instanceof IocError || error instanceof TypeError ? error.message : String(error)}\n`);
-  process.exit(error instanceof IocError && error.statusCode === 400 ? 2 : 1);
-});
+runCommand(() => main(process.argv.slice(2)));

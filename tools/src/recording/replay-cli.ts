@@ -5,9 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { deviceMessageForReading } from '../../../contracts/src/index.js';
-import { IocError } from '../../../platform/src/index.js';
-import { handleCommandLine } from '../../../platform/src/index.js';
-import { formatDuration, startProgress } from '../../../platform/src/index.js';
+import { formatDuration, handleCommandLine, runCommand, startProgress } from '../../../platform/src/index.js';
 import { CSV_FLAGS, CSV_FLAGS_USAGE, csvRecordingOptionsFromFlags, type CsvFlagValues } from './csv-flags.js';
 import type { CsvRecordingOptions } from './csv.js';
 import { readRecording, recordingFormatOf, type RecordingFormat } from './read-recording.js';
@@ -47,7 +45,9 @@ means and VN_AQI, or anything the device payload schema refuses — are skipped 
 reason. The recording is read through once before anything is sent, so a broken line stops the
 replay before the first message. It stops at the end of the recording, or on Ctrl+C after the
 messages in flight are acknowledged (a second Ctrl+C quits at once). The summary goes to stdout,
-progress to stderr when it is a terminal.
+progress to stderr when it is a terminal. Exit code 0 when every message was acknowledged, 2 when
+an option or the recording is wrong, 1 when the run fails (broker unreachable, messages not
+acknowledged).
 
 Examples:
   npm run replay -- --input incident.ndjson --url mqtt://127.0.0.1:18883 --speed 10 --retime
@@ -238,11 +238,5 @@ async function main(argv: string[]): Promise<number> {
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   handleCommandLine(process.argv, USAGE, { takesOptions: true });
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof IocError ? `${error.code}: ${error.message}` : (error as Error).stack}\n`);
-      process.exit(error instanceof IocError && error.statusCode === 400 ? 2 : 1);
-    },
-  );
+  runCommand(() => main(process.argv.slice(2)));
 }
