@@ -122,7 +122,7 @@ export async function subscribe<T extends BusTopic>(options: SubscriptionOptions
     const done = inHand.take();
     try {
       const fetched = { partition: batch.partition, highWatermark: batch.highWatermark, messages: batch.messages, lastOffset: batch.lastOffset() };
-      const outcome = await deliverBatch(delivery, fetched, (records) => whileHeartbeating(payload, heartbeatIntervalMs, () => options.handler(records)));
+      const outcome = await deliverBatch(delivery, fetched, (records) => whileHeartbeating(payload, heartbeatIntervalMs, logger, () => options.handler(records)));
       if (!outcome.handled) {
         const attempt = (failures.get(batch.partition) ?? 0) + 1;
         failures.set(batch.partition, attempt);
@@ -131,7 +131,7 @@ export async function subscribe<T extends BusTopic>(options: SubscriptionOptions
           { err: outcome.error, groupId, topic, partition: batch.partition, fromOffset: batch.firstOffset(), attempt, retryInMs: delayMs },
           'batch handler failed; the batch will be delivered again',
         );
-        await whileHeartbeating(payload, heartbeatIntervalMs, () => waitWhileOwned(payload, delayMs, () => stopping));
+        await whileHeartbeating(payload, heartbeatIntervalMs, logger, () => waitWhileOwned(payload, delayMs, () => stopping));
         return;
       }
       failures.delete(batch.partition);
@@ -200,9 +200,14 @@ class InHand {
   }
 }
 
-/** Runs `work` with heartbeats going out meanwhile, so a long handler does not get this member evicted. */
-async function whileHeartbeating(payload: EachBatchPayload, intervalMs: number, work: () => Promise<void>): Promise<void> {
-  const heartbeats = setInterval(() => payload.heartbeat().catch(() => undefined), intervalMs);
+/**
+ * Runs `work` with heartbeats going out meanwhile, so a long handler does not get this member
+ * evicted. A failed heartbeat (typically: the group is rebalancing) needs nothing here: kafkajs's
+ * own heartbeat after the batch meets the same answer and rejoins the group.
+ */
+async function whileHeartbeating(payload: EachBatchPayload, intervalMs: number, logger: Logger, work: () => Promise<void>): Promise<void> {
+  const heartbeat = () => payload.heartbeat().catch((error: unknown) => logger.debug({ err: error }, 'heartbeat during a batch failed'));
+  const heartbeats = setInterval(heartbeat, intervalMs);
   try {
     await work();
   } finally {
