@@ -4,7 +4,8 @@
 const SESSION_KEY = 'ioc.session';
 const TIME_ZONE = 'Asia/Ho_Chi_Minh';
 const NEW_ALERT_MS = 15_000;
-const RECONNECT_MAX_MS = 30_000;
+/** A restarted server is back within seconds; a few dozen pages retrying every 10 s at most cost it nothing. */
+const RECONNECT_MAX_MS = 10_000;
 const ACTING_ROLES = ['operator', 'environment-admin', 'admin'];
 
 const DOMAINS = {
@@ -198,6 +199,7 @@ function logout(message) {
   state.session = null;
   sessionStorage.removeItem(SESSION_KEY);
   clearTimeout(state.reconnectTimer);
+  state.reconnectTimer = null;
   if (state.socket) {
     state.socket.onclose = null;
     state.socket.close(1000);
@@ -250,22 +252,35 @@ function connect() {
   };
 }
 
-/** Back-off with jitter: 1 s, 2 s, 4 s … up to 30 s, so a restarted server is not stampeded. */
+/**
+ * Back-off with jitter: 1 s, 2 s, 4 s … up to 10 s, so a restarted server is not stampeded. The
+ * session token is kept: the server keeps its token key across restarts, so the page carries on.
+ */
 function scheduleReconnect() {
   const base = Math.min(RECONNECT_MAX_MS, 1000 * 2 ** state.reconnectAttempt);
   const delay = Math.round(base / 2 + Math.random() * (base / 2));
   state.reconnectAttempt += 1;
   setConnection('offline', `thử lại sau ${Math.ceil(delay / 1000)} giây / retrying in ${Math.ceil(delay / 1000)} s`);
   clearTimeout(state.reconnectTimer);
-  state.reconnectTimer = setTimeout(async () => {
-    // A socket refused at the handshake looks like any other failure; ask the API whether the session still holds.
-    try {
-      await api('/api/me');
-    } catch (error) {
-      if (error.status === 401) return;
-    }
-    connect();
-  }, delay);
+  state.reconnectTimer = setTimeout(reconnect, delay);
+}
+
+async function reconnect() {
+  state.reconnectTimer = null;
+  // A socket refused at the handshake looks like any other failure; ask the API whether the session still holds (a 401 logs out).
+  try {
+    await api('/api/me');
+  } catch (error) {
+    if (error.status === 401) return;
+  }
+  connect();
+}
+
+/** When the network comes back or the operator returns to the tab, retry now rather than at the end of the back-off. */
+function reconnectNow() {
+  if (!state.reconnectTimer || document.visibilityState !== 'visible') return;
+  clearTimeout(state.reconnectTimer);
+  void reconnect();
 }
 
 function receive(message) {
@@ -715,6 +730,8 @@ function start() {
     renderSoundToggle();
   });
   for (const button of document.querySelectorAll('[data-filter]')) button.addEventListener('click', () => selectFilter(button.dataset.filter));
+  window.addEventListener('online', reconnectNow);
+  document.addEventListener('visibilitychange', reconnectNow);
   renderSoundToggle();
   tickClock();
   setInterval(tickClock, 1000);

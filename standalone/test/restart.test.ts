@@ -1,0 +1,138 @@
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReadingSchema, type Reading } from '../../contracts/src/index.js';
+import { freePort, startCityProcess, type CityProcess } from './support/city-process.js';
+import { publishAirReadings } from './support/devices.js';
+
+/**
+ * `npm start` restarted on the same data directory, once with Ctrl+C and once with SIGKILL: the
+ * device login, the session-token key (an old token still works), the first admin's password,
+ * accounts made in the dashboard and the stored readings all come back; the admin password is
+ * shown at the first start only.
+ */
+let dataDir: string;
+let environment: Record<string, string>;
+let running: CityProcess | undefined;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'ioc-restart-'));
+  environment = {
+    IOC_DATA_DIR: dataDir,
+    PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+    MQTT_PORT: String(await freePort()),
+    MQTT_HOST: '127.0.0.1',
+    SIMULATE: 'false',
+  };
+});
+
+afterAll(async () => {
+  await running?.kill();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function start(): Promise<CityProcess> {
+  running = await startCityProcess(environment);
+  return running;
+}
+
+async function api(city: CityProcess, path: string, init: { method?: string; token?: string; body?: unknown } = {}) {
+  const response = await fetch(`${city.banner.dashboardUrl}${path}`, {
+    method: init.method ?? 'GET',
+    headers: {
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+const login = (city: CityProcess, username: string, password: string) => api(city, '/api/login', { method: 'POST', body: { username, password } });
+
+const STATION = { deviceId: 'aq-restart-01', siteId: 'hn-restart-aq', ward: 'Phường Hoàn Kiếm' };
+let seq = 0;
+
+/** Publishes `count` readings with the device login the banner gave; returns their sequence numbers. */
+async function publishReadings(city: CityProcess, password: string, count: number): Promise<number[]> {
+  const readings = Array.from({ length: count }, () => ({ ts: Date.now(), seq: (seq += 1), pm25: 20 + seq }));
+  await publishAirReadings(city.banner.mqttUrl, password, STATION, readings);
+  return readings.map((reading) => reading.seq);
+}
+
+/** The sequence numbers of the test device's readings in the local store's files. */
+async function storedSeqs(): Promise<number[]> {
+  const folder = join(dataDir, 'store');
+  const files = (await readdir(folder).catch(() => [])).filter((name) => name.startsWith('readings-'));
+  const readings: Reading[] = [];
+  for (const file of files) {
+    for (const line of (await readFile(join(folder, file), 'utf8')).split('\n')) if (line) readings.push(ReadingSchema.parse(JSON.parse(line)));
+  }
+  return [...new Set(readings.filter((r) => r.deviceId === STATION.deviceId && r.derived === undefined).map((r) => r.seq!))].sort((a, b) => a - b);
+}
+
+async function untilStored(expected: number[]) {
+  await expect.poll(storedSeqs, { timeout: 20_000, interval: 200 }).toEqual(expect.arrayContaining(expected));
+}
+
+describe('npm start again on the same data directory', () => {
+  let adminPassword: string;
+  let devicePassword: string;
+  let token: string;
+  let secrets: string;
+  const OPERATOR = { username: 'lan.nguyen', password: 'mật khẩu đủ dài 2026', role: 'operator' };
+  const sent: number[] = [];
+
+  it('first start: shows the generated admin and device passwords, keeps the secrets owner-only', async () => {
+    const city = await start();
+    expect(city.banner.text).toContain(dataDir);
+    adminPassword = city.banner.adminPassword!;
+    devicePassword = city.banner.devicePassword!;
+    expect(adminPassword).toBeTruthy();
+    expect(devicePassword).toBeTruthy();
+    secrets = await readFile(join(dataDir, 'secrets.json'), 'utf8');
+    expect((await stat(join(dataDir, 'secrets.json'))).mode & 0o777).toBe(0o600);
+    expect(secrets).toContain(devicePassword);
+    expect(secrets).not.toContain(adminPassword);
+
+    const admin = await login(city, 'admin', adminPassword);
+    expect(admin.status).toBe(200);
+    token = String(admin.body.token);
+    expect((await api(city, '/api/users', { method: 'POST', token, body: OPERATOR })).status).toBe(201);
+
+    sent.push(...(await publishReadings(city, devicePassword, 5)));
+    await untilStored(sent);
+    expect(await city.stop()).toBe(0);
+  }, 120_000);
+
+  for (const how of ['Ctrl+C', 'SIGKILL'] as const) {
+    it(`after ${how}: same device login and token key, the old session holds, accounts and readings are back`, async () => {
+      const city = await start();
+      expect(city.banner.adminPassword).toBeUndefined();
+      expect(city.banner.text).toContain('the password shown at the first start');
+      expect(city.banner.devicePassword).toBe(devicePassword);
+      expect(await readFile(join(dataDir, 'secrets.json'), 'utf8')).toBe(secrets);
+
+      const me = await api(city, '/api/me', { token });
+      expect(me.status).toBe(200);
+      expect(me.body.user).toEqual({ username: 'admin', role: 'admin' });
+      expect((await login(city, 'admin', adminPassword)).status).toBe(200);
+      expect((await login(city, OPERATOR.username, OPERATOR.password)).status).toBe(200);
+
+      expect(await storedSeqs()).toEqual(expect.arrayContaining(sent));
+      sent.push(...(await publishReadings(city, devicePassword, 5)));
+      await untilStored(sent);
+
+      if (how === 'Ctrl+C') expect(await city.stop()).toBe(0);
+      else await city.kill();
+    }, 120_000);
+  }
+
+  it('after SIGKILL: the readings of every start are still there', async () => {
+    await start();
+    expect(await storedSeqs()).toEqual(expect.arrayContaining(sent));
+    expect(sent).toHaveLength(15);
+  }, 120_000);
+});
