@@ -2,10 +2,8 @@ import { Registry } from 'prom-client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { BUS_TOPICS, type Alert } from '../../contracts/src/index.js';
 import type { KafkaBus } from '../../platform/src/index.js';
-import { createProcessorMetrics } from '../../processor/src/index.js';
-import { createProcessor, type Processor } from '../../processor/src/index.js';
-import { defaultRuleSet } from '../../rule-core/src/index.js';
-import { LocalSink } from '../../store-writer/src/index.js';
+import { startProcessor, type Processor } from '../../processor/src/index.js';
+import { LocalSink, startStoreWriter } from '../../store-writer/src/index.js';
 import { airReadings, collect, kafkaBus, logger, openedAlerts, publishReadings, runId, sleep } from './support.js';
 
 /**
@@ -31,8 +29,9 @@ async function startInstance(topicPrefix: string, name: string): Promise<Instanc
   const bus: KafkaBus = await kafkaBus(services, topicPrefix, `scaling-${name}-${run}`);
   const sink = new LocalSink({ memoryLimit: 100_000 });
   const registry = new Registry();
-  const processor = await createProcessor({ bus, sink, ruleSet: defaultRuleSet(), logger, metrics: createProcessorMetrics(registry), instanceId: `${name}-${run}` });
-  closers.push(() => bus.close(), () => processor.close());
+  const processor = await startProcessor({ bus, logger, registry, instanceId: `${name}-${run}` });
+  const storeWriter = await startStoreWriter({ bus, logger, registry, sink });
+  closers.push(() => bus.close(), () => processor.close(), () => storeWriter.close());
   return { processor, sink, registry };
 }
 

@@ -1,9 +1,7 @@
 import { Registry } from 'prom-client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { BUS_TOPICS, RuleSetSchema, type Reading } from '../../contracts/src/index.js';
-import { createProcessorMetrics } from '../../processor/src/index.js';
-import { createProcessor, type Processor } from '../../processor/src/index.js';
-import { LocalSink } from '../../store-writer/src/index.js';
+import { startProcessor, type Processor } from '../../processor/src/index.js';
 import { collect, kafkaBus, logger, openedAlerts, runId, sleep, startPart, type PartProcess } from './support.js';
 
 /**
@@ -39,14 +37,13 @@ const RULES = RuleSetSchema.parse({
   ],
 });
 
-async function startProcessor(name: string, prefix = topicPrefix): Promise<Processor> {
+async function startInstance(name: string, prefix = topicPrefix): Promise<Processor> {
   const bus = await kafkaBus(services, prefix, `silent-${name}-${run}`);
-  const processor = await createProcessor({
+  const processor = await startProcessor({
     bus,
-    sink: new LocalSink({ memoryLimit: 10_000 }),
-    ruleSet: RULES,
+    builtInRuleSet: RULES,
     logger,
-    metrics: createProcessorMetrics(new Registry()),
+    registry: new Registry(),
     instanceId: `${name}-${run}`,
     tickIntervalMs: 250,
     checkpointIntervalMs: 500,
@@ -97,10 +94,10 @@ describe('silent devices across processor restarts and rebalances', () => {
     const speaking = new Set(devices);
     const feed = feedDevices(feeder, speaking);
 
-    const first = await startProcessor('first');
+    const first = await startInstance('first');
     await sleep(3_000);
     // A second instance joins: the group hands it some partitions and their devices.
-    const second = await startProcessor('second');
+    const second = await startInstance('second');
     await sleep(8_000);
     expect(openedAlerts(alerts, new Set(devices))).toEqual([]);
 
@@ -111,7 +108,7 @@ describe('silent devices across processor restarts and rebalances', () => {
     await sleep(2_000);
 
     // A fresh instance never hears from the quiet device, and reports it after its grace period.
-    await startProcessor('restarted');
+    await startInstance('restarted');
     for (let waited = 0; waited < 20_000 && openedAlerts(alerts, new Set(devices)).length === 0; waited += 250) await sleep(250);
     await sleep(2_000);
     await feed.stop();
@@ -133,7 +130,7 @@ describe('silent devices across processor restarts and rebalances', () => {
     const speaking = new Set(steady);
     const feed = feedDevices(feeder, speaking);
 
-    await startProcessor('survivor', prefix);
+    await startInstance('survivor', prefix);
     await sleep(3_000);
     const env = { KAFKA_TOPIC_PREFIX: prefix, KAFKA_TELEMETRY_PARTITIONS: '4', PROCESSOR_TICK_INTERVAL_MS: '250', PROCESSOR_CHECKPOINT_INTERVAL_MS: '500' };
     const killed: PartProcess = await startPart('processor/src/main.ts', services, env, 'PROCESSOR_PORT');

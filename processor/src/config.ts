@@ -8,12 +8,11 @@ const ProcessorEnvSchema = z
     PROCESSOR_PORT: env.port(8082),
     /** How often time-driven rules (missing data) run. */
     PROCESSOR_TICK_INTERVAL_MS: env.int(5000, 100),
-    /** How often what the processor learned about each device (report interval) is checkpointed on ioc.devices. */
+    /**
+     * How often what the processor learned about each device (report interval, rule state) is
+     * checkpointed; also the most device state a crash can lose (see processor/README.md).
+     */
     PROCESSOR_CHECKPOINT_INTERVAL_MS: env.int(30_000, 100),
-    /** Where the local sink appends daily NDJSON files of readings and alerts; memory only when unset. */
-    PROCESSOR_DATA_DIR: z.string().min(1).optional(),
-    /** Readings, and separately alert snapshots, the local sink keeps in memory. */
-    PROCESSOR_SINK_MEMORY: env.int(10_000, 1),
     /**
      * Names this instance's consumer groups for operator changes and rule sets. Leave it unset to
      * get a new one per start, so a restarted processor reads the rule sets again from the beginning.
@@ -24,8 +23,6 @@ const ProcessorEnvSchema = z
     port: e.PROCESSOR_PORT,
     tickIntervalMs: e.PROCESSOR_TICK_INTERVAL_MS,
     checkpointIntervalMs: e.PROCESSOR_CHECKPOINT_INTERVAL_MS,
-    dataDir: e.PROCESSOR_DATA_DIR,
-    sinkMemory: e.PROCESSOR_SINK_MEMORY,
     instanceId: e.PROCESSOR_INSTANCE_ID,
   }));
 

@@ -1,3 +1,5 @@
-export { createProcessor, TELEMETRY_GROUP, CAMERA_GROUP, type Processor, type ProcessorOptions } from './processor.js';
+export { startProcessor, type Processor, type ProcessorOptions } from './processor.js';
+export { TELEMETRY_GROUP, CAMERA_GROUP } from './telemetry-consumer.js';
+export type { PhaseTiming } from './startup.js';
 export { loadProcessorConfig, type ProcessorConfig } from './config.js';
-export { createProcessorMetrics, type ProcessorMetrics } from './metrics.js';
+export { PROCESSOR_ERRORS, type ProcessorErrorCode } from './errors.js';

@@ -1,5 +1,4 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { createStoreWriterMetrics } from '../../store-writer/src/index.js';
 
 /** Every metric the processor exports, registered on the registry the launcher passes in. */
 export function createProcessorMetrics(registry: Registry) {
@@ -26,8 +25,6 @@ export function createProcessorMetrics(registry: Registry) {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
-    /** The store writer runs inside the processor; its metrics are its own. */
-    storeWriter: createStoreWriterMetrics(registry),
   };
 }
 

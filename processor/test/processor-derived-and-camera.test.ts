@@ -4,9 +4,7 @@ import { BUS_TOPICS, type Alert, type CameraEvent, type Reading, type RuleSetInp
 import { InProcessBus, type BusRecord } from '../../platform/src/index.js';
 import type { BusTopic } from '../../contracts/src/index.js';
 import { createLogger } from '../../platform/src/index.js';
-import { createProcessorMetrics } from '../src/metrics.js';
-import { createProcessor } from '../src/processor.js';
-import { LocalSink } from '../../store-writer/src/index.js';
+import { startProcessor } from '../src/processor.js';
 import { MINUTE, T0, readingAt, ruleSet } from '../../test-support/readings.js';
 
 const logger = createLogger('processor-test', 'silent');
@@ -69,7 +67,7 @@ async function start(rules: RuleSetInput['rules'], bus = new InProcessBus({ retr
   await bus.consume(BUS_TOPICS.telemetry, { groupId: 'observer' }, async (records) => {
     for (const record of records) telemetry.push(record.value);
   });
-  const processor = await createProcessor({ bus, sink: new LocalSink(), ruleSet: ruleSet(rules), logger, metrics: createProcessorMetrics(new Registry()), tickIntervalMs: 50 });
+  const processor = await startProcessor({ bus, logger, registry: new Registry(), builtInRuleSet: ruleSet(rules), tickIntervalMs: 50 });
   stop.push(() => bus.close(), () => processor.close());
   return { bus, alerts, telemetry };
 }

@@ -6,9 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BUS_TOPICS, acknowledgeAlert, mergeAlert, resolveAlert, type Alert, type Reading, type RuleSet } from '../../contracts/src/index.js';
 import { InProcessBus } from '../../platform/src/index.js';
 import { createLogger } from '../../platform/src/index.js';
-import { createProcessorMetrics } from '../src/metrics.js';
-import { createProcessor, type Processor } from '../src/processor.js';
-import { LocalSink } from '../../store-writer/src/index.js';
+import { startProcessor, type Processor } from '../src/processor.js';
+import { LocalSink, startStoreWriter } from '../../store-writer/src/index.js';
 import type { TimeSeriesSink } from '../../store-writer/src/index.js';
 import { AIR_STATION, PM25_RULE, readingAt, ruleSet } from '../../test-support/readings.js';
 
@@ -113,8 +112,9 @@ async function start(sink: TimeSeriesSink, rules: RuleSet = INSTANT_PM25, clock:
   await bus.consume(BUS_TOPICS.alerts, { groupId: 'observer' }, async (records) => {
     for (const record of records) published.push(record.value);
   });
-  const processor: Processor = await createProcessor({ bus, sink, ruleSet: rules, logger, metrics: createProcessorMetrics(registry), tickIntervalMs: 50, clock });
-  stop.push(() => bus.close(), () => processor.close());
+  const processor: Processor = await startProcessor({ bus, logger, registry, builtInRuleSet: rules, tickIntervalMs: 50, clock });
+  const storeWriter = await startStoreWriter({ bus, logger, registry, sink });
+  stop.push(() => bus.close(), () => processor.close(), () => storeWriter.close());
   const send = (readings: Reading[]) => bus.publish(BUS_TOPICS.telemetry, readings.map((reading) => ({ key: reading.deviceId, value: reading })));
   const metric = async (name: string) => (await registry.getSingleMetric(name)!.get()).values;
   return { bus, processor, published, send, metric };
@@ -218,7 +218,7 @@ describe('processor', () => {
     const { bus, processor, published, send } = await start(sink);
     const stricter = { ...INSTANT_PM25, version: 2, rules: [{ ...INSTANT_PM25.rules[0], version: 2, warning: 100 }] } as RuleSet;
     await bus.publish(BUS_TOPICS.rules, [{ key: stricter.id, value: stricter }]);
-    await until('the new rule set is applied', () => processor.engine.ruleSet.version === 2);
+    await until('the new rule set is applied', () => processor.engine.ruleSetById(stricter.id)?.version === 2);
 
     await send([readingAt(0, { pm25: 120 })]);
     await until('the alert is published', () => published.length === 1);

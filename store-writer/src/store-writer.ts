@@ -4,14 +4,14 @@ import type { Logger } from '../../platform/src/index.js';
 import type { StoreWriterMetrics } from './metrics.js';
 import type { TimeSeriesSink } from './sink/sink.js';
 
-export interface StoreWriterOptions {
+export interface ConsumeIntoSinkOptions {
   bus: Bus;
   sink: TimeSeriesSink;
   logger: Logger;
   metrics: StoreWriterMetrics;
 }
 
-export interface StoreWriter {
+export interface SinkFeed {
   /** Stops consuming. The bus and the sink belong to the caller. */
   close(): Promise<void>;
 }
@@ -24,11 +24,11 @@ export const STORE_WRITER_ALERTS_GROUP = 'store-writer-alerts';
  * Copies `ioc.telemetry` and `ioc.alerts` into the time-series store. A batch is committed only
  * once the store acknowledged it, so Kafka is the buffer while the store is down: a failed write
  * is delivered again, and when the sink's backlog is full both subscriptions pause until it has
- * drained, keeping memory bounded without dropping anything. Started by createProcessor beside
- * the rule engine; readings and alert changes arrive in the store a little after the alerts
- * reached operators.
+ * drained, keeping memory bounded without dropping anything. Runs beside the processor (see
+ * start.ts); readings and alert changes arrive in the store a little after the alerts reached
+ * operators.
  */
-export async function startStoreWriter(options: StoreWriterOptions): Promise<StoreWriter> {
+export async function consumeIntoSink(options: ConsumeIntoSinkOptions): Promise<SinkFeed> {
   const { bus, sink, logger, metrics } = options;
   const subscriptions: Subscription[] = [];
   let draining: Promise<void> | undefined;
