@@ -18,10 +18,12 @@ export function exitCodeFor(error: unknown): number {
   return error.statusCode === 400 || error.code === 'IOC_CONFIG_INVALID' ? EXIT_USAGE : EXIT_FAILED;
 }
 
-/** `CODE: message` for a coded error; the stack of anything else, which is a bug to report. */
+/** `CODE: message` (and what caused it) for a coded error; the stack of anything else, which is a bug to report. */
 export function errorText(error: unknown): string {
-  if (error instanceof IocError) return `${error.code}: ${error.message}`;
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+  if (!(error instanceof IocError)) return error instanceof Error ? (error.stack ?? error.message) : String(error);
+  const cause = error.cause instanceof Error ? error.cause.message : error.cause === undefined ? '' : String(error.cause);
+  // Most messages already quote their cause; only a cause they do not name is added.
+  return `${error.code}: ${error.message}${cause && !error.message.includes(cause) ? `\n  caused by: ${cause}` : ''}`;
 }
 
 /**
@@ -39,10 +41,12 @@ export function runCommand(main: () => Promise<number | void>): void {
 }
 
 /**
- * `--help` for the services, which take their configuration from environment variables: prints
- * the usage and exits before anything starts. Unknown arguments are refused (exit 2), so a typo
- * such as `--port 9000` is not silently ignored. A command that `takesOptions` checks its own
- * options; here it gets only `--help`.
+ * The command line of the services, which take their configuration from environment variables.
+ * `--help` prints the usage and exits before anything starts. Unknown arguments are refused
+ * (exit 2), so a typo such as `--port 9000` is not silently ignored. A command that
+ * `takesOptions` checks its own options; here it gets only `--help`. From here on, an error
+ * nothing catches — invalid configuration or a port in use at start-up — prints as
+ * `CODE: message` and exits by the convention above, instead of as a stack with exit code 1.
  */
 export function handleCommandLine(argv: readonly string[], usage: string, { takesOptions = false }: { takesOptions?: boolean } = {}): void {
   const args = argv.slice(2);
@@ -55,4 +59,8 @@ export function handleCommandLine(argv: readonly string[], usage: string, { take
     process.stderr.write(`${errorText(error)}\n`);
     process.exit(EXIT_USAGE);
   }
+  process.once('uncaughtException', (error) => {
+    process.stderr.write(`${errorText(error)}\n`);
+    process.exit(exitCodeFor(error));
+  });
 }

@@ -63,6 +63,9 @@ describe('exit codes and error text', () => {
       'IOC_REPLAY_OPTIONS: Replay options are invalid: --input: no file "x". See `npm run replay -- --help` for the usage.',
     );
     expect(errorText(new TypeError('a bug'))).toMatch(/^TypeError: a bug\n\s+at /);
+    const refused = new Error('connect ECONNREFUSED 127.0.0.1:1883');
+    expect(errorText(platformError('IOC_MQTT_UNREACHABLE', ['mqtt://127.0.0.1:1883', refused.message], { cause: refused }))).not.toContain('caused by');
+    expect(errorText(toolError('IOC_OUTPUT_NOT_WRITTEN', ['/x.json', 'no room'], { cause: new Error('ENOSPC: no space left on device') }))).toMatch(/\n {2}caused by: ENOSPC: no space left on device$/);
   });
 });
 
@@ -136,8 +139,8 @@ describe('eval:nab', () => {
 });
 
 /** Each tool as `npm run` starts it: a separate Node process, its exit code and its output. */
-async function command(script: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KAFKA_BROKERS: '' } });
+async function command(script: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KAFKA_BROKERS: '', ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -149,20 +152,21 @@ async function command(script: string, ...args: string[]): Promise<{ code: numbe
 describe('commands as processes', { timeout: 120_000 }, () => {
   // A few processes only: each compiles its whole part with tsx, seconds of CPU apiece.
   it('eval:nab answers --help with its usage and exit code 0', async () => {
-    const { code, stdout, stderr } = await command('tools/src/backtest/eval-nab.ts', '--help');
+    const { code, stdout, stderr } = await command('tools/src/backtest/eval-nab.ts', ['--help']);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout).toContain('Usage:');
   });
 
-  it('exits 2 with a coded error, and no stack or ENOENT, when the command line is wrong', async () => {
-    const cases: Array<[string, string[], string]> = [
-      ['tools/src/backtest/cli.ts', ['--rules', 'defaults', '--input', join(dir, 'no-such.ndjson')], 'IOC_BACKTEST_OPTIONS'],
-      ['simulators/src/cli.ts', ['--bogus'], 'IOC_SIMULATOR_OPTIONS_INVALID'],
-      ['ingest/src/main.ts', ['--port', '9000'], 'IOC_COMMAND_LINE_INVALID'],
+  it('exits 2 with a coded error, and no stack or ENOENT, when the command line or configuration is wrong', async () => {
+    const cases: Array<[string, string[], Record<string, string>, string]> = [
+      ['tools/src/backtest/cli.ts', ['--rules', 'defaults', '--input', join(dir, 'no-such.ndjson')], {}, 'IOC_BACKTEST_OPTIONS'],
+      ['simulators/src/cli.ts', ['--bogus'], {}, 'IOC_SIMULATOR_OPTIONS_INVALID'],
+      ['ingest/src/main.ts', ['--port', '9000'], {}, 'IOC_COMMAND_LINE_INVALID'],
+      ['ingest/src/main.ts', [], { INGEST_PORT: '99999' }, 'IOC_CONFIG_INVALID'],
     ];
-    const results = await Promise.all(cases.map(([script, args]) => command(script, ...args)));
+    const results = await Promise.all(cases.map(([script, args, env]) => command(script, args, env)));
     results.forEach(({ code, stderr }, i) => {
-      const [script, args, errorCode] = cases[i];
+      const [script, args, , errorCode] = cases[i];
       expect({ script, args, code, printed: stderr.split(':')[0] }).toEqual({ script, args, code: 2, printed: errorCode });
       expect(stderr).not.toMatch(/ENOENT|\n\s+at /);
     });

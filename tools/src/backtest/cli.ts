@@ -61,7 +61,7 @@ function parse(argv: string[]) {
   try {
     return parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
   } catch (error) {
-    throw toolError('IOC_BACKTEST_OPTIONS', [(error as Error).message.replace(/\. To specify a positional.*$/s, '')], { cause: error });
+    throw toolError('IOC_BACKTEST_OPTIONS', [(error as Error).message.replace(/\. To specify a positional.*$/s, '')]);
   }
 }
 

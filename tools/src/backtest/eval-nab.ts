@@ -106,7 +106,7 @@ function parse(argv: string[]) {
       allowPositionals: false,
     }).values;
   } catch (error) {
-    throw toolError('IOC_EVAL_NAB_OPTIONS', [(error as Error).message.replace(/\. To specify a positional.*$/s, '')], { cause: error });
+    throw toolError('IOC_EVAL_NAB_OPTIONS', [(error as Error).message.replace(/\. To specify a positional.*$/s, '')]);
   }
 }
 

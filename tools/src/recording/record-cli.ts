@@ -47,7 +47,7 @@ function parse(argv: string[]) {
   try {
     return parseArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: false });
   } catch (error) {
-    throw toolError('IOC_RECORD_OPTIONS', [(error as Error).message.replace(/\. To specify a positional.*$/s, '')], { cause: error });
+    throw toolError('IOC_RECORD_OPTIONS', [(error as Error).message.replace(/\. To specify a positional.*$/s, '')]);
   }
 }
 
