@@ -422,8 +422,7 @@ try {
   const dashboard = await start('dashboard', 'dashboard/src/main.ts', 'PORT', {
     HOST: '127.0.0.1',
     IOC_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    AUDIT_LOG_PATH: `/tmp/bench-e2e-${run}-audit.ndjson`,
-    USERS_PATH: `/tmp/bench-e2e-${run}-users.json`,
+    DATABASE_FILE: `/tmp/bench-e2e-${run}-ioc.sqlite`,
   });
   const parts: Parts = { ingest, processor, dashboard };
   const watch = await watchDashboard(parts.dashboard);

@@ -5,6 +5,8 @@ export const AuditActionSchema = z.enum([
   'alert.acknowledge',
   'alert.resolve',
   'rules.change',
+  /** A rule set taken out of force (RuleSetRemoval on ioc.rules). */
+  'rules.remove',
   'user.login',
   'user.login-failed',
   'user.create',

@@ -1,6 +1,5 @@
-import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { env } from '../../platform/src/index.js';
+import { DatabaseConfigSchema, databaseLocation, env } from '../../platform/src/index.js';
 import { NewPasswordSchema, NewUserSchema } from './auth/users.js';
 
 /**
@@ -29,11 +28,11 @@ export const DashboardConfigSchema = z
     /** Shared by all dashboard replicas; generated when unset (sessions then end at restart). */
     IOC_TOKEN_SECRET: z.string().min(32, 'use at least 32 random characters, e.g. `openssl rand -base64 48`').optional(),
     IOC_USERS: UserSeedSchema.optional(),
-    AUDIT_LOG_PATH: z.string().min(1).default('.data/audit.ndjson'),
-    /** The accounts file (mode 0600, password hashes only); `users.json` beside the audit log when unset. */
-    USERS_PATH: z.string().min(1).optional(),
+    ...DatabaseConfigSchema.shape,
+    /** The embedded SQLite file of the operations record, used when DATABASE_URL is unset. */
+    DATABASE_FILE: z.string().min(1).default('.data/ioc.sqlite'),
     /** Set when a reverse proxy sits in front, so login throttling sees the client's address. */
     TRUST_PROXY: env.flag(false),
   })
-  .transform((config) => ({ ...config, USERS_PATH: config.USERS_PATH ?? join(dirname(config.AUDIT_LOG_PATH), 'users.json') }));
+  .transform((config) => ({ ...config, database: databaseLocation(config, config.DATABASE_FILE) }));
 export type DashboardConfig = z.infer<typeof DashboardConfigSchema>;

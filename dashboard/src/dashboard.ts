@@ -4,11 +4,11 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Alert } from '../../contracts/src/index.js';
-import type { Bus, Subscription } from '../../platform/src/index.js';
+import type { Bus, DatabaseEngine, DatabaseLocation, Subscription } from '../../platform/src/index.js';
 import type { Logger } from '../../platform/src/index.js';
 import { AlertActions } from './alerts/alert-actions.js';
 import { AlertStore, type AlertStoreOptions } from './alerts/alert-store.js';
-import type { AuditLog } from './audit/audit-log.js';
+import { AuditLog } from './audit/audit-log.js';
 import { LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle.js';
 import { generatePassword } from './auth/password.js';
 import { SessionTokens, generateTokenSecret } from './auth/tokens.js';
@@ -27,6 +27,8 @@ import { ruleRoutes } from './http/routes/rule-routes.js';
 import { stationRoutes } from './http/routes/station-routes.js';
 import { registerStaticAssets } from './http/static-assets.js';
 import { createDashboardMetrics } from './metrics.js';
+import { recordAlerts } from './record/alert-history.js';
+import { openRecord } from './record/open-record.js';
 import { RuleSets } from './rules/rule-sets.js';
 import { StationStore } from './stations/station-store.js';
 import { LiveServer, type LiveServerOptions } from './ws/live-server.js';
@@ -36,11 +38,13 @@ export interface DashboardOptions {
   logger: Logger;
   /** The dashboard registers its metrics here and serves the whole registry on /metrics. */
   registry: Registry;
-  /** Records acknowledgements, rule changes and logins; the caller opens and closes it. */
-  auditLog: AuditLog;
+  /**
+   * The operations record (accounts, rule-set versions, alert history, audit log): PostgreSQL
+   * `{ url }` or an SQLite `{ file }`. Replicas given the same database share all of it. Opened,
+   * migrated to the latest schema at start and closed by `close()`.
+   */
+  database: DatabaseLocation;
   users: {
-    /** JSON file the accounts are kept in (USERS_PATH); a file that is not valid stops start-up with IOC_USERS_FILE_INVALID. */
-    file: string;
     /** Password of the first admin, `admin`. When absent one is generated: see `generatedAdminPassword`. */
     adminPassword?: string;
     /** More users to create at start (IOC_USERS). Configuration wins for the accounts it names: see UserStore.configure. */
@@ -54,6 +58,8 @@ export interface DashboardOptions {
   /** Trust X-Forwarded-For (behind a reverse proxy), so login throttling sees the user's address. */
   trustProxy?: boolean;
   now?: () => number;
+  /** How often each replica checks the record for account changes made by other replicas (default 1 s). */
+  accountsRefreshMs?: number;
   alertStore?: Partial<AlertStoreOptions>;
   loginThrottle?: Partial<LoginThrottleOptions>;
   live?: Pick<LiveServerOptions, 'stationFlushMs' | 'heartbeatMs' | 'stationBufferLimit' | 'maxBufferedBytes'>;
@@ -66,7 +72,9 @@ export interface Dashboard {
   /** Resolves once the bus consumers run (when /readyz turns 200); rejects if they cannot start. */
   whenReady(): Promise<void>;
   listen(port: number, host?: string): Promise<{ port: number; url: string }>;
-  /** Stops consuming, closes live connections and the HTTP server. The bus and audit log stay open: their owner closes them. */
+  /** Which database holds the record, without any password (for the start banner). */
+  database: { engine: DatabaseEngine; where: string };
+  /** Stops consuming, closes live connections, the HTTP server and the database. The bus stays open: its owner closes it. */
   close(): Promise<void>;
 }
 
@@ -88,7 +96,9 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
   const metrics = createDashboardMetrics(options.registry);
   const instanceId = options.instanceId ?? `${hostname()}-${randomUUID().slice(0, 8)}`;
 
-  const users = await UserStore.open({ path: options.users.file, now });
+  const record = await openRecord(options.database);
+  const auditLog = new AuditLog({ record, bus: options.bus, logger, now });
+  const users = await UserStore.open({ record, auditLog, now, refreshMs: options.accountsRefreshMs });
   // Without a configured password, the first admin gets a generated one only while no admin can
   // log in (the first start); later starts leave the account as its users left it.
   const needsAdmin = !users.list().some((user) => user.role === 'admin' && !user.disabled);
@@ -99,7 +109,7 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
     ...(options.users.seed ?? []).map((user) => ({ ...user, source: 'IOC_USERS' as const })),
   ]);
   for (const { username, source, created, changed } of configured) {
-    await options.auditLog.record({ actor: 'system', action: 'user.configure', target: username, details: { source, created, changed } });
+    await auditLog.record({ actor: 'system', action: 'user.configure', target: username, details: { source, created, changed } });
   }
   if (options.tokenSecret === undefined) logger.warn('IOC_TOKEN_SECRET is not set: sessions end when this process stops and work on this replica only');
   const tokens = new SessionTokens({ secret: options.tokenSecret ?? generateTokenSecret(), ttlMs: options.tokenTtlMs ?? TWELVE_HOURS, now });
@@ -122,8 +132,9 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
     const changed = alerts.apply(snapshot, now());
     if (changed) live.pushAlert(changed);
   };
-  const actions = new AlertActions({ alerts, bus: options.bus, auditLog: options.auditLog, apply: applyAlert, now });
-  const ruleSets = new RuleSets({ bus: options.bus, auditLog: options.auditLog, now });
+  const actions = new AlertActions({ alerts, record, bus: options.bus, auditLog, apply: applyAlert, now });
+  const ruleSets = new RuleSets({ record, bus: options.bus, auditLog, now });
+  users.follow(() => live.recheckSessions());
 
   app.addHook('onSend', async (_request, reply) => {
     reply.headers(SECURITY_HEADERS);
@@ -138,8 +149,8 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
   await registerOpenApi(app);
 
   let ready = false;
-  const accounts = new UserAccounts({ users, auditLog: options.auditLog, accountsChanged: () => live.recheckSessions() });
-  const sessionDeps = { users, accounts, tokens, throttle: new LoginThrottle(options.loginThrottle), auditLog: options.auditLog, metrics, now };
+  const accounts = new UserAccounts({ users, accountsChanged: () => live.recheckSessions() });
+  const sessionDeps = { users, accounts, tokens, throttle: new LoginThrottle(options.loginThrottle), auditLog, metrics, now };
   opsRoutes(app, { registry: options.registry, isReady: () => ready });
   liveRoute(app);
   await registerStaticAssets(app, PUBLIC_FOLDER);
@@ -149,17 +160,22 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
     userRoutes(api, sessionDeps);
     alertRoutes(api, { alerts, actions, now });
     stationRoutes(api, { stations });
-    auditRoutes(api, { auditLog: options.auditLog });
+    auditRoutes(api, { auditLog });
     ruleRoutes(api, { ruleSets });
   });
 
   const subscriptions: Promise<Subscription[]> = followBus(options.bus, instanceId, {
-    alert: applyAlert,
+    alerts: async (snapshots) => {
+      await recordAlerts(record, snapshots);
+      snapshots.forEach(applyAlert);
+    },
     reading: (reading) => {
       const station = stations.apply(reading);
       if (station) live.stationChanged(station.siteId);
     },
-    ruleSet: (ruleSet) => ruleSets.apply(ruleSet),
+    ruleSets: async (records) => {
+      for (const ruleSet of records) await ruleSets.apply(ruleSet);
+    },
   });
   subscriptions.then(
     () => {
@@ -172,6 +188,7 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
   return {
     app,
     generatedAdminPassword,
+    database: { engine: record.engine, where: record.where },
     whenReady: async () => {
       await subscriptions;
     },
@@ -183,8 +200,10 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
     },
     async close() {
       await Promise.all((await subscriptions.catch(() => [])).map((subscription) => subscription.stop()));
+      users.stop();
       await live.close();
       await app.close();
+      await record.close();
     },
   };
 }

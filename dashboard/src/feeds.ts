@@ -1,28 +1,30 @@
-import { BUS_TOPICS, isRuleSetRemoval, type Alert, type Reading, type RuleSet } from '../../contracts/src/index.js';
+import { BUS_TOPICS, type Alert, type Reading, type RuleSetRecord } from '../../contracts/src/index.js';
 import type { Bus, Subscription } from '../../platform/src/index.js';
 
 export interface FeedHandlers {
-  alert: (alert: Alert) => void;
+  /** A batch of alert snapshots; when it rejects, the batch is delivered again. */
+  alerts: (alerts: Alert[]) => Promise<void>;
   reading: (reading: Reading) => void;
-  ruleSet: (ruleSet: RuleSet) => void;
+  /** Rule-set versions and removals, in order; when it rejects, the batch is delivered again. */
+  ruleSets: (records: RuleSetRecord[]) => Promise<void>;
 }
 
 /**
- * Follows the topics the live view and rule editing need. Every dashboard instance has its own groups, since
- * each must see every record. Alerts are read from the beginning, so a restarted dashboard rebuilds
- * its alert list from the topic; that needs a group without committed offsets, hence an instance
+ * Follows the topics the live view, the record and rule editing need. Every dashboard instance
+ * has its own groups, since each must see every record. Alerts and rule sets are read from the
+ * beginning, so a restarted dashboard rebuilds its live alert list from the topic (the record
+ * ignores what it already holds); that needs groups without committed offsets, hence an instance
  * id that is new at each start. Telemetry starts at the end: only current values matter.
  */
 export async function followBus(bus: Bus, instanceId: string, handlers: FeedHandlers): Promise<Subscription[]> {
   const alerts = await bus.consume(BUS_TOPICS.alerts, { groupId: `dashboard-${instanceId}`, fromBeginning: true }, async (records) => {
-    for (const record of records) handlers.alert(record.value);
+    await handlers.alerts(records.map((record) => record.value));
   });
   const subscriptions = [alerts];
   try {
     subscriptions.push(
       await bus.consume(BUS_TOPICS.rules, { groupId: `dashboard-rules-${instanceId}`, fromBeginning: true }, async (records) => {
-        // Removals are shown once the dashboard keeps several sets (issue 8); until then they are skipped.
-        for (const record of records) if (!isRuleSetRemoval(record.value)) handlers.ruleSet(record.value);
+        await handlers.ruleSets(records.map((record) => record.value));
       }),
     );
     const telemetry = await bus.consume(

@@ -2,7 +2,6 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { BusConfigSchema, createBus, createBusMetrics, platformError } from '../../platform/src/index.js';
 import { loadConfig } from '../../platform/src/index.js';
 import { createLogger } from '../../platform/src/index.js';
-import { AuditLog } from './audit/audit-log.js';
 import { DashboardConfigSchema } from './config.js';
 import { createDashboard } from './dashboard.js';
 import { handleCommandLine } from '../../platform/src/index.js';
@@ -15,20 +14,19 @@ const logger = createLogger('dashboard');
 const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 const bus = await createBus(loadConfig(BusConfigSchema), logger, { metrics: createBusMetrics(registry) });
-const auditLog = await AuditLog.open({ path: config.AUDIT_LOG_PATH, bus, logger });
 const dashboard = await createDashboard({
   bus,
   logger,
   registry,
-  auditLog,
-  users: { file: config.USERS_PATH, adminPassword: config.IOC_ADMIN_PASSWORD, seed: config.IOC_USERS },
+  database: config.database,
+  users: { adminPassword: config.IOC_ADMIN_PASSWORD, seed: config.IOC_USERS },
   tokenSecret: config.IOC_TOKEN_SECRET,
   trustProxy: config.TRUST_PROXY,
 });
 
 try {
   const { url } = await dashboard.listen(config.PORT, config.HOST);
-  logger.info({ url }, 'dashboard listening');
+  logger.info({ url, database: dashboard.database.where }, 'dashboard listening');
 } catch (error) {
   throw (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? platformError('IOC_PORT_IN_USE', [String(config.PORT), 'PORT'], { cause: error }) : error;
 }
@@ -42,7 +40,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     logger.info({ signal }, 'dashboard stopping');
     void dashboard
       .close()
-      .then(() => auditLog.close())
       .then(() => bus.close())
       .then(() => process.exit(0));
   });

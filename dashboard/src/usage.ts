@@ -9,8 +9,9 @@ Configuration comes from environment variables:
   IOC_ADMIN_PASSWORD        the admin's password; generated and printed once when unset
   IOC_TOKEN_SECRET          session-token key shared by replicas (>= 32 characters)
   IOC_USERS                 users to create: JSON [{"username","password","role"}]
-  AUDIT_LOG_PATH=.data/audit.ndjson
-  USERS_PATH                accounts file; users.json beside AUDIT_LOG_PATH when unset
+  DATABASE_URL              PostgreSQL postgres://user:password@host:5432/name for the operations
+                            record (accounts, rule-set versions, alert history, audit log)
+  DATABASE_FILE=.data/ioc.sqlite   the embedded SQLite record when DATABASE_URL is unset
   TRUST_PROXY=false
   KAFKA_BROKERS             Kafka brokers host:port,... (in-process bus when unset)
   KAFKA_TOPIC_PREFIX, KAFKA_CLIENT_ID, KAFKA_SSL, KAFKA_SASL_MECHANISM/USERNAME/PASSWORD,

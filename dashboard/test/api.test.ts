@@ -25,9 +25,8 @@ async function fetchAlert(id: string, token: string): Promise<Alert | undefined>
   return status === 200 ? (body as Alert) : undefined;
 }
 
-async function auditLines(): Promise<AuditEntry[]> {
-  const text = await readFile(test.auditPath, 'utf8');
-  return text.trim().split('\n').map((line) => AuditEntrySchema.parse(JSON.parse(line)));
+function auditLines(): Promise<AuditEntry[]> {
+  return test.auditEntries();
 }
 
 describe('authentication and roles', () => {

@@ -70,7 +70,7 @@ describe('dashboard page in Chromium', () => {
     expect(await page.textContent('#count-open')).toBe('0');
     expect(await card.locator('[data-action=acknowledge]').count()).toBe(0);
 
-    const entries = (await readFile(test.auditPath, 'utf8')).trim().split('\n').map((line) => AuditEntrySchema.parse(JSON.parse(line)));
+    const entries = await test.auditEntries();
     const acknowledgement = entries.find((entry) => entry.action === 'alert.acknowledge');
     expect(acknowledgement).toMatchObject({ actor: OPERATOR.username, role: 'operator', target: alert.id, comment: 'Đã cử đội kiểm tra trạm Hoàn Kiếm' });
     expect(pageErrors).toEqual([]);
@@ -144,10 +144,7 @@ describe('accounts in the page', () => {
     await row.locator('[data-action=delete]').click();
     await row.waitFor({ state: 'detached' });
 
-    const actions = (await readFile(test.auditPath, 'utf8'))
-      .trim()
-      .split('\n')
-      .map((line) => AuditEntrySchema.parse(JSON.parse(line)))
+    const actions = (await test.auditEntries())
       .filter((entry) => entry.target === 'hoa.le' && entry.actor === 'admin')
       .map((entry) => entry.action);
     expect(actions).toEqual(['user.create', 'user.role-change', 'user.disable', 'user.password-reset', 'user.delete']);
@@ -185,10 +182,10 @@ describe('accounts in the page', () => {
 
 describe('reconnecting', () => {
   it('shows the connection lost, reconnects to a restarted dashboard and takes its fresh snapshot', async () => {
-    // A restarted dashboard keeps its accounts file; with the shared secret, the session stays valid.
+    // A restarted dashboard keeps its record; with the shared secret, the session stays valid.
     const accounts = await mkdtemp(join(tmpdir(), 'ioc-accounts-'));
-    const users = { file: join(accounts, 'users.json') };
-    const first = await startTestDashboard({ users });
+    const database = { file: join(accounts, 'ioc.sqlite') };
+    const first = await startTestDashboard({ database });
     const page = await browser.newPage();
     await page.goto(first.url);
     await page.fill('input[name=username]', OPERATOR.username);
@@ -200,7 +197,7 @@ describe('reconnecting', () => {
     await page.waitForSelector('.connection[data-state=offline]');
 
     const alert = makeAlert({ deviceId: 'after-restart' });
-    const second = await startTestDashboard({ users }, first.port);
+    const second = await startTestDashboard({ database }, first.port);
     try {
       await second.bus.publish(BUS_TOPICS.alerts, [{ key: alert.key, value: alert }]);
       // Back-off starts at about a second.

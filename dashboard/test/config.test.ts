@@ -3,13 +3,13 @@ import { loadConfig } from '../../platform/src/index.js';
 import { DashboardConfigSchema } from '../src/config.js';
 
 describe('dashboard configuration', () => {
-  it('keeps the accounts file beside the audit log unless USERS_PATH names one', () => {
-    expect(loadConfig(DashboardConfigSchema, {}).USERS_PATH).toBe('.data/users.json');
-    expect(loadConfig(DashboardConfigSchema, { AUDIT_LOG_PATH: '/var/lib/ioc/audit/audit.ndjson' }).USERS_PATH).toBe('/var/lib/ioc/audit/users.json');
-    expect(loadConfig(DashboardConfigSchema, { USERS_PATH: '/srv/ioc/accounts.json' }).USERS_PATH).toBe('/srv/ioc/accounts.json');
+  it('keeps the record in the embedded SQLite file unless DATABASE_URL names a PostgreSQL database', () => {
+    expect(loadConfig(DashboardConfigSchema, {}).database).toEqual({ file: '.data/ioc.sqlite' });
+    expect(loadConfig(DashboardConfigSchema, { DATABASE_FILE: '/var/lib/ioc/ioc.sqlite' }).database).toEqual({ file: '/var/lib/ioc/ioc.sqlite' });
+    expect(loadConfig(DashboardConfigSchema, { DATABASE_URL: 'postgres://ioc:secret@db:5432/ioc' }).database).toEqual({ url: 'postgres://ioc:secret@db:5432/ioc' });
   });
 
-  it('refuses an empty USERS_PATH, naming it', () => {
-    expect(() => loadConfig(DashboardConfigSchema, { USERS_PATH: '' })).toThrow(/Configuration is invalid: USERS_PATH:/);
+  it('refuses a DATABASE_URL that is not PostgreSQL, naming it', () => {
+    expect(() => loadConfig(DashboardConfigSchema, { DATABASE_URL: 'mysql://db/ioc' })).toThrow(/Configuration is invalid: DATABASE_URL: use a PostgreSQL URL/);
   });
 });

@@ -62,10 +62,7 @@ describe('changing rule sets', () => {
     expect(published.map((set) => set.version)).toEqual([1, 2]);
     expect(await test.get<RuleSet>('/api/rule-sets/environment', token)).toMatchObject({ version: 2 });
 
-    const audit = (await readFile(test.auditPath, 'utf8'))
-      .trim()
-      .split('\n')
-      .map((line) => AuditEntrySchema.parse(JSON.parse(line)))
+    const audit = (await test.auditEntries())
       .filter((entry) => entry.action === 'rules.change');
     expect(audit).toHaveLength(2);
     expect(audit[1]).toMatchObject({

@@ -6,7 +6,6 @@ import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditEntrySchema, type AuditEntry } from '../../contracts/src/index.js';
 import { InProcessBus } from '../../platform/src/index.js';
-import { AuditLog } from '../src/audit/audit-log.js';
 import { createDashboard } from '../src/dashboard.js';
 import { ADMIN_PASSWORD, ENGINEER, OPERATOR, callApi, startTestDashboard, type ApiCall, type TestDashboard, type TestDashboardOptions } from './support/test-dashboard.js';
 
@@ -17,10 +16,10 @@ const CHI = { username: 'chi.pham', password: 'chi-password-123', role: 'admin' 
 let test: TestDashboard;
 let running: TestDashboard | undefined;
 let folder: string;
-let usersFile: string;
+let databaseFile: string;
 beforeEach(async () => {
   folder = await mkdtemp(join(tmpdir(), 'ioc-accounts-'));
-  usersFile = join(folder, 'users.json');
+  databaseFile = join(folder, 'ioc.sqlite');
 });
 afterEach(async () => {
   await running?.close();
@@ -28,10 +27,10 @@ afterEach(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-/** A dashboard on the shared users file, as after a restart when it runs a second time. */
+/** A dashboard on the shared record, as after a restart when it runs a second time. */
 async function start(options: TestDashboardOptions = {}) {
   await running?.close();
-  running = test = await startTestDashboard({ ...options, users: { file: usersFile, ...options.users } });
+  running = test = await startTestDashboard({ database: { file: databaseFile }, ...options });
 }
 
 /** Status and body only: the tests below compare whole answers. */
@@ -51,13 +50,18 @@ async function createUser(token: string, user: { username: string; password: str
   return response.body;
 }
 
-async function auditEntries(): Promise<AuditEntry[]> {
-  const text = await readFile(test.auditPath, 'utf8');
-  return text.trim().split('\n').map((line) => AuditEntrySchema.parse(JSON.parse(line)));
+function auditEntries(): Promise<AuditEntry[]> {
+  return test.auditEntries();
+}
+
+/** The record's files as bytes (database and write-ahead log), to check what never reaches them. */
+async function recordBytes(): Promise<string> {
+  const parts = await Promise.all(['', '-wal'].map((suffix) => readFile(`${databaseFile}${suffix}`).catch(() => Buffer.alloc(0))));
+  return Buffer.concat(parts).toString('latin1');
 }
 
 describe('accounts survive a restart', () => {
-  it('keeps created, changed and disabled accounts in the users file and serves them after a restart', async () => {
+  it('keeps created, changed and disabled accounts in the record and serves them after a restart', async () => {
     await start();
     const admin = await adminToken();
     await createUser(admin, HOA);
@@ -72,8 +76,8 @@ describe('accounts survive a restart', () => {
     expect(hoa.body.user).toEqual({ username: 'hoa.le', role: 'environment-admin' });
     expect((await login('tuan.vo', 'tuan-password-123')).body.code).toBe('IOC_ACCOUNT_DISABLED');
 
-    expect((await stat(usersFile)).mode & 0o777).toBe(0o600);
-    const text = await readFile(usersFile, 'utf8');
+    expect((await stat(databaseFile)).mode & 0o777).toBe(0o600);
+    const text = await recordBytes();
     for (const password of [HOA.password, 'tuan-password-123', ADMIN_PASSWORD, OPERATOR.password]) expect(text).not.toContain(password);
   });
 
@@ -93,12 +97,13 @@ describe('accounts survive a restart', () => {
     await start();
     const admin = await adminToken();
     expect((await call(`/api/users/${OPERATOR.username}/disable`, { token: admin, method: 'POST' })).status).toBe(200);
+    const firstStart = (await auditEntries()).length;
 
     await start({ users: { seed: [{ ...OPERATOR, role: 'engineer', password: 'a-new-configured-password' }, ENGINEER] } });
     const list = (await call('/api/users', { token: await adminToken() })).body;
     expect(list.find((user: { username: string }) => user.username === OPERATOR.username)).toMatchObject({ role: 'engineer', disabled: true });
     expect((await login(OPERATOR.username, 'a-new-configured-password')).body.code).toBe('IOC_ACCOUNT_DISABLED');
-    const configured = (await auditEntries()).filter((entry) => entry.action === 'user.configure');
+    const configured = (await auditEntries()).slice(firstStart).filter((entry) => entry.action === 'user.configure');
     expect(configured).toEqual([
       expect.objectContaining({ actor: 'system', target: OPERATOR.username, details: { source: 'IOC_USERS', created: false, changed: ['role', 'password'] } }),
     ]);
@@ -112,23 +117,21 @@ describe('accounts survive a restart', () => {
 
     await start({ users: { seed: [{ ...CHI, role: 'operator' }] } });
     expect((await login('admin', ADMIN_PASSWORD)).status).toBe(200);
-    const admin = (await auditEntries()).find((entry) => entry.action === 'user.configure' && entry.target === 'admin');
+    const admin = (await auditEntries()).findLast((entry) => entry.action === 'user.configure' && entry.target === 'admin');
     expect(admin?.details).toEqual({ source: 'IOC_ADMIN_PASSWORD', created: false, changed: ['enabled'] });
   });
 
-  it('refuses to start on a users file that is not valid, saying what to do, and leaves the file as it was', async () => {
-    await writeFile(usersFile, '{"version":1,"users":[{"username":"admin"');
+  it('refuses to start on a database it cannot open, saying what to do', async () => {
+    // A file where the database's folder should be.
+    await writeFile(join(folder, 'not-a-folder'), 'x');
     const logger = pino({ level: 'silent' });
     const bus = new InProcessBus({ logger });
-    const auditLog = await AuditLog.open({ path: join(folder, 'audit.ndjson'), bus, logger });
     try {
-      const starting = createDashboard({ bus, logger, registry: new Registry(), auditLog, users: { file: usersFile, adminPassword: ADMIN_PASSWORD } });
-      await expect(starting).rejects.toMatchObject({ code: 'IOC_USERS_FILE_INVALID', message: expect.stringContaining('Restore it from a backup') });
+      const starting = createDashboard({ bus, logger, registry: new Registry(), database: { file: join(folder, 'not-a-folder', 'ioc.sqlite') }, users: { adminPassword: ADMIN_PASSWORD } });
+      await expect(starting).rejects.toMatchObject({ code: 'IOC_DATABASE_UNREACHABLE', message: expect.stringContaining('check that its folder is writable') });
     } finally {
-      await auditLog.close();
       await bus.close();
     }
-    expect(await readFile(usersFile, 'utf8')).toBe('{"version":1,"users":[{"username":"admin"');
   });
 });
 
@@ -199,7 +202,8 @@ describe('account actions', () => {
     expect((await login(HOA.username, 'reset-by-the-admin')).status).toBe(200);
     const entry = (await auditEntries()).find((e) => e.action === 'user.password-reset');
     expect(entry).toMatchObject({ actor: 'admin', target: 'hoa.le', details: { sessionsEnded: true } });
-    expect(await readFile(test.auditPath, 'utf8')).not.toContain('reset-by-the-admin');
+    expect(JSON.stringify(await auditEntries())).not.toContain('reset-by-the-admin');
+    expect(await recordBytes()).not.toContain('reset-by-the-admin');
   });
 
   it('deletes: the account cannot log in, its tokens stop, and a new account of the same name does not inherit them', async () => {
@@ -345,7 +349,8 @@ describe("changing one's own password", () => {
 
     const entry = (await auditEntries()).find((e) => e.action === 'user.password-change');
     expect(entry).toMatchObject({ actor: 'hoa.le', role: 'operator', target: 'hoa.le', details: { sessionsEnded: true } });
-    expect(await readFile(test.auditPath, 'utf8')).not.toContain('hoa-new-password-1');
+    expect(JSON.stringify(await auditEntries())).not.toContain('hoa-new-password-1');
+    expect(await recordBytes()).not.toContain('hoa-new-password-1');
   });
 
   it('counts wrong current passwords towards the login throttle', async () => {

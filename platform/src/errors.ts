@@ -50,6 +50,8 @@ export const PLATFORM_ERRORS = {
   IOC_KAFKA_TOPIC_NO_LEADER: { status: 503, message: (topics, ms) => `Kafka topics ${topics} still have no leader after ${ms} ms; check the brokers with kafka-topics.sh --describe and start again.` },
   IOC_BUS_RECORD_NOT_JSON: { status: 500, message: (where, why) => `Bus record ${where} is not valid JSON (${why}); it was moved to ioc.deadletter. Publish on bus topics only through the Bus, which writes JSON.` },
   IOC_MQTT_LOGIN_REFUSED: { status: 401, message: (url, why) => `The MQTT broker at ${url} refused the device login (${why}); give a device account with --username and --password (or MQTT_USERNAME / MQTT_PASSWORD). \`npm start\` prints the embedded broker's device login.` },
+  IOC_DATABASE_UNREACHABLE: { status: 503, message: (where, why) => `Cannot open the database (${where}): ${why}. Start PostgreSQL or fix DATABASE_URL; for the embedded SQLite file, check that its folder is writable.` },
+  IOC_DATABASE_MIGRATION_FAILED: { status: 500, message: (migration, where, why) => `Migration ${migration} of the database (${where}) failed: ${why}. Nothing of it was applied; restore the database from a backup if it was changed by hand, then start again.` },
   IOC_MQTT_UNREACHABLE: { status: 503, message: (url, why) => `Cannot connect to the MQTT broker at ${url} (${why}); start the broker or point --url / MQTT_URL at a running one.` },
 } as const satisfies Record<string, ErrorDefinition>;
 

@@ -7,3 +7,4 @@ export * from './progress.js';
 export * from './ops-server.js';
 export * from './mqtt-device.js';
 export * from './bus/index.js';
+export * from './database/index.js';

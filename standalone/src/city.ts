@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { AuditLog, DashboardConfigSchema, createDashboard, type Dashboard } from '../../dashboard/src/index.js';
+import { DashboardConfigSchema, createDashboard, type Dashboard } from '../../dashboard/src/index.js';
 import { INGEST_BATCH_DEFAULTS, createIngest, createIngestMetrics, startEmbeddedBroker, type EmbeddedBroker, type Ingest } from '../../ingest/src/index.js';
 import { BusConfigSchema, createBus, createBusMetrics, type Bus } from '../../platform/src/index.js';
 import { loadConfig } from '../../platform/src/index.js';
@@ -86,14 +86,12 @@ export async function startCity(given: NodeJS.ProcessEnv, logLevel: string): Pro
     const bus = await createBus(busConfig, partLogger('bus'), { metrics: createBusMetrics(registry) });
     closers.push(() => bus.close());
 
-    const auditLog = await AuditLog.open({ path: dashboardConfig.AUDIT_LOG_PATH, bus, logger: partLogger('audit') });
-    closers.push(() => auditLog.close());
     const dashboard: Dashboard = await createDashboard({
       bus,
       logger: partLogger('dashboard'),
       registry,
-      auditLog,
-      users: { file: dashboardConfig.USERS_PATH, adminPassword: dashboardConfig.IOC_ADMIN_PASSWORD, seed: dashboardConfig.IOC_USERS },
+      database: dashboardConfig.database,
+      users: { adminPassword: dashboardConfig.IOC_ADMIN_PASSWORD, seed: dashboardConfig.IOC_USERS },
       tokenSecret: dashboardConfig.IOC_TOKEN_SECRET ?? kept.secrets.tokenSecret,
       trustProxy: dashboardConfig.TRUST_PROXY,
     });

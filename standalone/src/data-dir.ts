@@ -9,8 +9,10 @@ export interface DataDirLayout {
   secrets: string;
   /** the local store's daily NDJSON files of readings and alert snapshots */
   store: string;
-  /** the audit log; the accounts file sits beside it */
-  auditLog: string;
+  /** the in-process bus's log: readings, alerts, rule sets and rule-state checkpoints */
+  bus: string;
+  /** the operations record (SQLite): accounts, rule-set versions, alert history, audit log */
+  database: string;
 }
 
 export function dataDirLayout(root: string): DataDirLayout {
@@ -18,7 +20,8 @@ export function dataDirLayout(root: string): DataDirLayout {
     root,
     secrets: join(root, 'secrets.json'),
     store: join(root, 'store'),
-    auditLog: join(root, 'audit.ndjson'),
+    bus: join(root, 'bus'),
+    database: join(root, 'ioc.sqlite'),
   };
 }
 
@@ -27,7 +30,7 @@ export function dataDirLayout(root: string): DataDirLayout {
  * the parts read their configuration as they would alone.
  */
 export function withDataDirDefaults(environment: NodeJS.ProcessEnv, layout: DataDirLayout): NodeJS.ProcessEnv {
-  const defaults: NodeJS.ProcessEnv = { AUDIT_LOG_PATH: layout.auditLog, PROCESSOR_DATA_DIR: layout.store };
+  const defaults: NodeJS.ProcessEnv = { DATABASE_FILE: layout.database, PROCESSOR_DATA_DIR: layout.store };
   for (const [name, value] of Object.entries(environment)) if (value !== undefined) defaults[name] = value;
   return defaults;
 }

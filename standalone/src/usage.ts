@@ -12,8 +12,8 @@ stand-in. Configuration comes from environment variables:
                             and printed then only (set it once to reset a lost one)
   IOC_TOKEN_SECRET          session-token key (>= 32 characters); generated once and kept when unset
   IOC_USERS                 users to create: JSON [{"username","password","role"}]
-  AUDIT_LOG_PATH            audit log file ($IOC_DATA_DIR/audit.ndjson)
-  USERS_PATH                accounts file (users.json beside the audit log)
+  DATABASE_URL              PostgreSQL for the operations record (accounts, rule versions, alert history, audit)
+  DATABASE_FILE             its embedded SQLite file when DATABASE_URL is unset ($IOC_DATA_DIR/ioc.sqlite)
   MQTT_PORT=1883            embedded broker port; a free one is taken when it is busy (MQTT_HOST=0.0.0.0)
   MQTT_DEVICE_USERNAME, MQTT_DEVICE_PASSWORD
                             the embedded broker's device account (device / generated once and kept)

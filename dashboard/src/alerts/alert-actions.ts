@@ -10,10 +10,13 @@ import {
 import type { Bus } from '../../../platform/src/index.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Session } from '../auth/tokens.js';
+import { recordAlerts } from '../record/alert-history.js';
+import type { OperationsRecord } from '../record/open-record.js';
 import type { AlertStore } from './alert-store.js';
 
 export interface AlertActionsDeps {
   alerts: AlertStore;
+  record: OperationsRecord;
   bus: Bus;
   auditLog: AuditLog;
   /** Folds a new snapshot into the store and tells live clients. */
@@ -23,7 +26,7 @@ export interface AlertActionsDeps {
 
 /**
  * What operators do to alerts. Each action is audited, then published on `ioc.alerts` as a full
- * snapshot so every dashboard replica and the processor see it. The audit entry is written first:
+ * snapshot so every dashboard replica and the processor see it, and added to the alert history. The audit entry is written first:
  * an action must never take effect without its record; if publishing then fails, the operator is
  * told and the record shows an attempt that can be retried.
  */
@@ -58,6 +61,8 @@ export class AlertActions {
         details: { alertKey: current.key, siteId: current.siteId, severity: current.severity, from: current.state, to: next.state },
       });
       await this.deps.bus.publish(BUS_TOPICS.alerts, [{ key: next.key, value: next }]);
+      // In the record before the answer, so any replica's history shows it at once.
+      await recordAlerts(this.deps.record, [next]);
       this.deps.apply(next);
       return next;
     });

@@ -3,11 +3,14 @@ import { z } from 'zod';
 import { hashPassword, verifyPassword } from './password.js';
 import { RoleSchema, type Role } from './roles.js';
 import type { Session } from './tokens.js';
-import { readUsersFile, writeUsersFile, type StoredUser } from './users-file.js';
+import type { AuditLog, AuditRecord } from '../audit/audit-log.js';
+import { readAccounts, saveAccounts, type AccountMap, type StoredUser } from '../record/accounts-record.js';
+import type { OperationsRecord } from '../record/open-record.js';
+import { readRevision } from '../record/revisions.js';
 import { UsernameSchema, usernameKey } from './usernames.js';
 
 export { UsernameSchema } from './usernames.js';
-export type { StoredUser } from './users-file.js';
+export type { StoredUser } from '../record/accounts-record.js';
 
 export const NewPasswordSchema = z.string().min(12, 'use at least 12 characters').max(200, 'use at most 200 characters');
 
@@ -42,33 +45,71 @@ export interface ConfigurationChange {
 }
 
 export interface UserStoreOptions {
-  /** JSON file the accounts are kept in (see users-file.ts); created at the first change. */
-  path: string;
+  record: OperationsRecord;
+  /** Account changes are audited in the same transaction as the change. */
+  auditLog: AuditLog;
   now?: () => number;
+  /** How often the accounts revision is checked for changes made by other replicas. */
+  refreshMs?: number;
 }
 
 /**
- * The dashboard's accounts, kept in a file so that accounts admins create and change survive a
- * restart. Reads (logins, every authenticated request) are served from memory; each change runs
- * under one lock on a copy, is written to the file, and only then takes effect, so memory never
- * holds a change the file does not.
+ * The dashboard's accounts, kept in the operations record (the `accounts` table) that every
+ * replica shares. Each change runs in one transaction under the accounts write lock, on a copy
+ * read in that transaction, together with its audit entries; it takes effect here once committed.
+ * Token checks on every request are served from memory: each replica checks the accounts
+ * revision every `refreshMs` and reloads when another replica changed something, so a disabled
+ * account is refused everywhere within that time (at once on the replica that disabled it).
+ * Logins read the account from the database.
  */
 export class UserStore {
   private readonly configured = new Map<string, ConfigSource>();
-  private tail: Promise<unknown> = Promise.resolve();
   /** Compared against for unknown usernames, so a wrong username costs as long as a wrong password. */
   private decoyHash?: Promise<string>;
+  private timer?: NodeJS.Timeout;
+  private refreshing?: Promise<boolean>;
+  private reloaded?: () => void;
 
   private constructor(
-    private readonly path: string,
+    private readonly options: UserStoreOptions,
     readonly now: () => number,
-    private users: Map<string, StoredUser>,
+    private users: AccountMap,
+    private revision: number,
   ) {}
 
-  /** Loads the file; throws IOC_USERS_FILE_INVALID when it exists but is not a valid users file. */
   static async open(options: UserStoreOptions): Promise<UserStore> {
-    const users = (await readUsersFile(options.path)) ?? [];
-    return new UserStore(options.path, options.now ?? Date.now, new Map(users.map((user) => [usernameKey(user.username), user])));
+    const revision = await readRevision(options.record.db, 'accounts');
+    const users = await readAccounts(options.record.db);
+    return new UserStore(options, options.now ?? Date.now, users, revision);
+  }
+
+  /** Checks for changes made by other replicas every `refreshMs`; calls `changed` after each reload that changed something. */
+  follow(changed: () => void): void {
+    this.reloaded = changed;
+    this.timer = setInterval(() => void this.refresh().catch(() => undefined), this.options.refreshMs ?? 1000);
+    this.timer.unref();
+  }
+
+  /** Reloads the accounts when their revision moved; true when it did. */
+  refresh(): Promise<boolean> {
+    this.refreshing ??= (async () => {
+      const revision = await readRevision(this.options.record.db, 'accounts');
+      if (revision === this.revision) return false;
+      const users = await readAccounts(this.options.record.db);
+      // A change committed here meanwhile may already have moved the cache further.
+      if (revision <= this.revision) return false;
+      this.users = users;
+      this.revision = revision;
+      this.reloaded?.();
+      return true;
+    })().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
   }
 
   /**
@@ -118,6 +159,8 @@ export class UserStore {
 
   /** The account when the password is right (disabled or not: the caller refuses those), else null; takes as long whether or not the user exists. */
   async authenticate(username: string, password: string): Promise<User | null> {
+    // Another replica may have created or changed the account a moment ago.
+    await this.refresh();
     const stored = this.users.get(usernameKey(username));
     this.decoyHash ??= hashPassword('decoy password that never matches');
     const matches = await verifyPassword(password, stored?.passwordHash ?? (await this.decoyHash));
@@ -145,21 +188,28 @@ export class UserStore {
   }
 
   /**
-   * Runs `change` on a copy of the accounts (keyed by `usernameKey`), one change at a time. When it
-   * returns, the copy is written to the file and takes effect; when it throws, nothing changes.
+   * Runs `change` on a copy of the accounts (keyed by `usernameKey`) read under the accounts write
+   * lock. When it returns, the copy and the audit entries it asked for commit together and take
+   * effect; when it throws, nothing changes.
    */
-  async transact<T>(change: (draft: Map<string, StoredUser>) => T | Promise<T>): Promise<T> {
-    const run = this.tail.then(async () => {
-      const draft = new Map([...this.users].map(([key, user]) => [key, { ...user }]));
-      const result = await change(draft);
-      if (JSON.stringify([...draft]) !== JSON.stringify([...this.users])) {
-        await writeUsersFile(this.path, [...draft.values()]);
-        this.users = draft;
-      }
-      return result;
+  async transact<T>(change: (draft: AccountMap, audit: (entry: AuditRecord) => void) => T | Promise<T>): Promise<T> {
+    const { record, auditLog } = this.options;
+    const outcome = await record.write('accounts', async (trx) => {
+      const before = await readAccounts(trx);
+      const draft: AccountMap = new Map([...before].map(([key, user]) => [key, { ...user }]));
+      const requested: AuditRecord[] = [];
+      const result = await change(draft, (entry) => requested.push(entry));
+      await saveAccounts(trx, before, draft);
+      const entries = [];
+      for (const entry of requested) entries.push(await auditLog.recordWithin(trx, entry));
+      return { result, draft, entries, revision: await readRevision(trx, 'accounts') };
     });
-    this.tail = run.catch(() => undefined);
-    return run;
+    if (outcome.revision >= this.revision) {
+      this.users = outcome.draft;
+      this.revision = outcome.revision;
+    }
+    await auditLog.publish(outcome.entries);
+    return outcome.result;
   }
 
   view(stored: StoredUser): User {

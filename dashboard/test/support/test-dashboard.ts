@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { InProcessBus } from '../../../platform/src/index.js';
-import { AuditLog } from '../../src/audit/audit-log.js';
+import { InProcessBus, type DatabaseLocation } from '../../../platform/src/index.js';
+import type { AuditEntry } from '../../../contracts/src/index.js';
+import { recentAuditEntries } from '../../src/record/audit-record.js';
+import { openRecord } from '../../src/record/open-record.js';
 import { createDashboard, type Dashboard, type DashboardOptions } from '../../src/dashboard.js';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
@@ -14,12 +16,13 @@ export const ENGINEER = { username: 'minh.tran', password: 'engineer-password-1'
 export interface TestDashboard {
   dashboard: Dashboard;
   bus: InProcessBus;
-  auditLog: AuditLog;
-  auditPath: string;
-  usersPath: string;
+  /** The record this dashboard uses: give it to another dashboard to run a second replica or start again on the same data. */
+  database: DatabaseLocation;
   url: string;
   port: number;
   login(username: string, password: string): Promise<string>;
+  /** Every audit entry in the record, oldest first. */
+  auditEntries(): Promise<AuditEntry[]>;
   /** GET an API path with a token; the parsed body, or undefined unless 200. */
   get<T>(path: string, token: string): Promise<T | undefined>;
   close(): Promise<void>;
@@ -29,23 +32,22 @@ export type TestDashboardOptions = Partial<Omit<DashboardOptions, 'users'>> & { 
 
 /**
  * A dashboard on loopback (a free port unless given), with an in-process bus (new unless given),
- * a temporary audit file, a temporary users file (unless `users.file` names one, e.g. to start
- * again on the same accounts) and two extra users.
+ * a temporary SQLite record (unless `database` names one, e.g. to start again on the same data or
+ * run a second replica) and two extra users.
  */
 export async function startTestDashboard(options: TestDashboardOptions = {}, port = 0): Promise<TestDashboard> {
   const folder = await mkdtemp(join(tmpdir(), 'ioc-dashboard-'));
-  const auditPath = join(folder, 'audit', 'audit.ndjson');
-  const users = { file: join(folder, 'users.json'), adminPassword: ADMIN_PASSWORD, seed: [OPERATOR, ENGINEER], ...options.users };
+  const users = { adminPassword: ADMIN_PASSWORD, seed: [OPERATOR, ENGINEER], ...options.users };
+  const database = options.database ?? { file: join(folder, 'ioc.sqlite') };
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
   const bus = options.bus instanceof InProcessBus ? options.bus : new InProcessBus({ logger });
-  const auditLog = await AuditLog.open({ path: auditPath, bus, logger });
   const dashboard = await createDashboard({
     bus,
     logger,
     registry: new Registry(),
-    auditLog,
     tokenSecret: 'test-secret-that-is-long-enough-for-hmac',
     ...options,
+    database,
     users,
   });
   await dashboard.whenReady();
@@ -53,11 +55,17 @@ export async function startTestDashboard(options: TestDashboardOptions = {}, por
   return {
     dashboard,
     bus,
-    auditLog,
-    auditPath,
-    usersPath: users.file,
+    database,
     url: bound.url,
     port: bound.port,
+    async auditEntries() {
+      const record = await openRecord(database);
+      try {
+        return (await recentAuditEntries(record.db, 1_000_000)).reverse();
+      } finally {
+        await record.close();
+      }
+    },
     async login(username, password) {
       const response = await fetch(`${bound.url}/api/login`, {
         method: 'POST',
@@ -73,8 +81,7 @@ export async function startTestDashboard(options: TestDashboardOptions = {}, por
     },
     async close() {
       await dashboard.close();
-      await auditLog.close();
-      await bus.close();
+      if (options.bus !== bus) await bus.close();
       await rm(folder, { recursive: true, force: true });
     },
   };
