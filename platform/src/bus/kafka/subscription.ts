@@ -82,6 +82,7 @@ export async function subscribe<T extends BusTopic>(options: SubscriptionOptions
   const failures = new Map<number, number>();
   const inHand = new InHand();
   let stopping = false;
+  let stopped: Promise<void> | undefined;
   let committedAt = Date.now();
 
   const commitHandled = async () => {
@@ -162,12 +163,14 @@ export async function subscribe<T extends BusTopic>(options: SubscriptionOptions
     resume: () => {
       if (!stopping) consumer.resume([{ topic: kafkaTopic }]);
     },
-    async stop() {
-      if (stopping) return;
-      stopping = true;
-      clearInterval(commitTimer);
-      await leaveGroup(consumer, kafkaTopic, inHand, commitHandled);
-      for (const partition of owned) metrics?.consumerLag.remove({ topic, group: groupId, partition: String(partition) });
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        clearInterval(commitTimer);
+        await leaveGroup(consumer, kafkaTopic, inHand, commitHandled);
+        for (const partition of owned) metrics?.consumerLag.remove({ topic, group: groupId, partition: String(partition) });
+      })();
+      return stopped;
     },
   };
 }
