@@ -83,7 +83,7 @@ export async function startCity(given: NodeJS.ProcessEnv, logLevel: string): Pro
     const mqttUrl = broker?.url ?? config.mqtt.url!;
     const ingestCredentials = broker ? ingestAccount : { username: config.mqtt.username, password: config.mqtt.password };
 
-    const bus = await createBus(busConfig, partLogger('bus'), { metrics: createBusMetrics(registry) });
+    const bus = await createBus(busConfig, partLogger('bus'), { metrics: createBusMetrics(registry), dataDirectory: layout.bus });
     closers.push(() => bus.close());
 
     const dashboard: Dashboard = await createDashboard({
