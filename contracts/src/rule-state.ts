@@ -68,7 +68,7 @@ export const SavedCameraCountSchema = z.strictObject({
 });
 export type SavedCameraCount = z.infer<typeof SavedCameraCountSchema>;
 
-/** One rule's state for the device. */
+/** One rule's state for the device; a rule with nothing to remember (condition clear, no alert, no memory of its kind) is left out. */
 export const SavedRuleStateSchema = z.strictObject({
   set: IdentifierSchema,
   rule: IdentifierSchema,
@@ -117,10 +117,14 @@ export const SavedHourSchema = z.strictObject({
 });
 export type SavedHour = z.infer<typeof SavedHourSchema>;
 
-/** A station's hourly pollutant means for VN_AQI: per pollutant, [hour number, mean] pairs, and the day whose index is due. */
+/** Consecutive hourly means from hour number `from` (hours since 1970); null for an hour without one. */
+export const SavedHoursSchema = z.strictObject({ from: z.number().int(), means: z.array(MaybeNumber) });
+export type SavedHours = z.infer<typeof SavedHoursSchema>;
+
+/** A station's hourly pollutant means for VN_AQI, per pollutant, and the day whose index is due. */
 export const SavedStationAqiSchema = z.strictObject({
   pendingDay: MaybeNumber,
-  hours: z.partialRecord(MetricNameSchema, z.array(z.tuple([z.number().int(), z.number()]))),
+  hours: z.partialRecord(MetricNameSchema, SavedHoursSchema),
 });
 export type SavedStationAqi = z.infer<typeof SavedStationAqiSchema>;
 

@@ -1,4 +1,4 @@
-import type { Reading, SavedStationAqi } from '../../../contracts/src/index.js';
+import type { Reading, SavedHours, SavedStationAqi } from '../../../contracts/src/index.js';
 import { fromSaved, toSaved } from '../anomaly/saved-number.js';
 import { DAY_MS, HOUR_MS, localDayStart, localHourOfDay } from '../../../contracts/src/index.js';
 import { dailyAggregates, dailyVnAqi, hourlyVnAqi, VN_AQI_POLLUTANTS, type HourlyVnAqiResult, type VnAqiPollutant, type VnAqiResult } from './vn-aqi.js';
@@ -20,19 +20,24 @@ class HourlyHistory {
     return this.hours[hour % HOURS_KEPT] === hour ? this.values[hour % HOURS_KEPT] : undefined;
   }
 
-  /** The hours held, as [hour number, mean] pairs. */
-  save(): [number, number][] {
-    const pairs: [number, number][] = [];
-    for (let i = 0; i < HOURS_KEPT; i++) if (!Number.isNaN(this.hours[i])) pairs.push([this.hours[i], this.values[i]]);
-    return pairs.sort(([a], [b]) => a - b);
+  /** The hours held, oldest first; undefined when none is. */
+  save(): SavedHours | undefined {
+    let newest = -Infinity;
+    for (const hour of this.hours) if (hour > newest) newest = hour;
+    if (newest === -Infinity) return undefined;
+    const from = newest - HOURS_KEPT + 1;
+    const means = this.oldestFirst(from, HOURS_KEPT).map((mean) => mean ?? null);
+    const first = means.findIndex((mean) => mean !== null);
+    return { from: from + first, means: means.slice(first) };
   }
 
   /** Takes the saved hours a newer hour does not already hold the place of. */
-  load(pairs: readonly [number, number][]): void {
-    for (const [hour, value] of pairs) {
+  load(saved: SavedHours): void {
+    saved.means.forEach((mean, i) => {
+      const hour = saved.from + i;
       const held = this.hours[hour % HOURS_KEPT];
-      if (Number.isNaN(held) || held < hour) this.set(hour, value);
-    }
+      if (mean !== null && (Number.isNaN(held) || held < hour)) this.set(hour, mean);
+    });
   }
 
   /** `count` hours ending at `lastHour`, newest first. */
@@ -95,15 +100,18 @@ export class StationAqi {
   save(): SavedStationAqi {
     const hours: SavedStationAqi['hours'] = {};
     for (const [pollutant, history] of this.history) {
-      const pairs = history.save();
-      if (pairs.length > 0) hours[pollutant] = pairs;
+      const saved = history.save();
+      if (saved !== undefined) hours[pollutant] = saved;
     }
     return { pendingDay: toSaved(this.pendingDay), hours };
   }
 
   /** Merges `save()`'s value in: hours not held yet are taken, and the day still due if none is. */
   load(saved: SavedStationAqi): void {
-    for (const [pollutant, history] of this.history) history.load(saved.hours[pollutant] ?? []);
+    for (const [pollutant, history] of this.history) {
+      const hours = saved.hours[pollutant];
+      if (hours !== undefined) history.load(hours);
+    }
     if (Number.isNaN(this.pendingDay)) this.pendingDay = fromSaved(saved.pendingDay);
   }
 

@@ -813,8 +813,13 @@ function saveStream(device: Device, place: RuleStateCheckpoint['place']): SavedS
     ...(samePlace ? {} : { place: own }),
     lastTs: Number.isFinite(device.lastTs) ? device.lastTs : null,
     lastSeq: device.lastSeq,
-    rules: [...device.trackers, ...device.eventTrackers].map(saveRule),
+    rules: [...device.trackers, ...device.eventTrackers].filter(remembers).map(saveRule),
   };
+}
+
+/** Whether a rule has anything a checkpoint must keep: a level, a breach, an alert or its kind's memory. */
+function remembers(tracker: Tracker): boolean {
+  return tracker.engaged || tracker.kind.saveState !== undefined || (tracker.slot >= 0 && tracker.device.levels[tracker.slot] !== NONE);
 }
 
 function saveRule(tracker: Tracker): SavedRuleState {
