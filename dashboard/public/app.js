@@ -689,7 +689,7 @@ async function selectFilter(filter) {
   for (const button of document.querySelectorAll('[data-filter]')) button.setAttribute('aria-pressed', String(button.dataset.filter === filter));
   if (filter === 'resolved') {
     // The live feed carries unresolved alerts; recently resolved ones come from the API.
-    const resolved = await api('/api/alerts?state=resolved').catch(() => []);
+    const { alerts: resolved } = await api('/api/alerts?state=resolved&limit=200').catch(() => ({ alerts: [] }));
     for (const alert of resolved) state.alerts.set(alert.id, alert);
   }
   queueRender();

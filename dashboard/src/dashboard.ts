@@ -158,7 +158,7 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
   await app.register(async (api) => {
     requireLogin(api, verifySession);
     userRoutes(api, sessionDeps);
-    alertRoutes(api, { alerts, actions, now });
+    alertRoutes(api, { record, actions });
     stationRoutes(api, { stations });
     auditRoutes(api, { auditLog });
     ruleRoutes(api, { ruleSets });

@@ -138,7 +138,7 @@ describe('authentication and roles', () => {
 });
 
 describe('alerts API', () => {
-  it('lists exactly the open alerts, newest first', async () => {
+  it('lists alerts by state, newest opened first, each with its lifecycle', async () => {
     test = await startTestDashboard();
     const now = Date.now();
     const oldest = makeAlert({ deviceId: 'a-1', openedAt: now - 30_000 });
@@ -149,12 +149,14 @@ describe('alerts API', () => {
     await publishAlerts(oldest, newest, middle, acknowledged, resolved);
     const token = await test.login(OPERATOR.username, OPERATOR.password);
 
+    const ids = async (query: string) => (await call(`/api/alerts${query}`, { token })).body.alerts.map((a: Alert) => a.id);
     const open = await call('/api/alerts?state=open', { token });
-    expect(open.body.map((a: Alert) => a.id)).toEqual([newest.id, middle.id, oldest.id]);
-    expect(open.body[0]).toEqual(newest);
-    const unresolved = await call('/api/alerts', { token });
-    expect(unresolved.body.map((a: Alert) => a.id)).toEqual([acknowledged.id, newest.id, middle.id, oldest.id]);
-    expect((await call('/api/alerts?state=resolved', { token })).body.map((a: Alert) => a.id)).toEqual([resolved.id]);
+    expect(open.body).toMatchObject({ total: 3, offset: 0, limit: 50 });
+    expect(open.body.alerts.map((a: Alert) => a.id)).toEqual([newest.id, middle.id, oldest.id]);
+    expect(open.body.alerts[0]).toEqual({ ...newest, lifecycle: [{ change: 'opened', at: newest.openedAt, severity: 'critical', value: newest.value }] });
+    expect(await ids('?state=unresolved')).toEqual([acknowledged.id, newest.id, middle.id, oldest.id]);
+    expect(await ids('?state=resolved')).toEqual([resolved.id]);
+    expect(await ids('')).toEqual([resolved.id, acknowledged.id, newest.id, middle.id, oldest.id]);
 
     const bad = await call('/api/alerts?state=closed', { token });
     expect(bad.status).toBe(400);
@@ -162,7 +164,7 @@ describe('alerts API', () => {
     expect((await call('/api/alerts/no-such-alert', { token })).body.code).toBe('IOC_ALERT_NOT_FOUND');
   });
 
-  it('acknowledges: audits who, when and why to the file, publishes the snapshot on ioc.alerts, returns the alert', async () => {
+  it('acknowledges: audits who, when and why, publishes the snapshot on ioc.alerts, returns the alert', async () => {
     test = await startTestDashboard();
     const alert = makeAlert();
     await publishAlerts(alert);
@@ -177,7 +179,7 @@ describe('alerts API', () => {
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ id: alert.id, state: 'acknowledged', acknowledgedBy: OPERATOR.username, acknowledgeComment: 'Đã cử đội kiểm tra trạm' });
 
-    // The file holds the entry by the time the request is answered.
+    // The record holds the entry by the time the request is answered.
     const entry = (await auditLines()).find((e) => e.action === 'alert.acknowledge');
     expect(entry).toMatchObject({ actor: OPERATOR.username, role: 'operator', target: alert.id, comment: 'Đã cử đội kiểm tra trạm' });
     expect(entry!.at).toBeGreaterThanOrEqual(before);
@@ -186,7 +188,7 @@ describe('alerts API', () => {
     const record = await waitFor(() => published.find((r) => r.value.state === 'acknowledged'), 'the acknowledged snapshot on ioc.alerts');
     expect(record.key).toBe(alert.key);
     expect(record.value).toEqual(response.body);
-    expect((await call('/api/alerts?state=open', { token })).body).toEqual([]);
+    expect((await call('/api/alerts?state=open', { token })).body.alerts).toEqual([]);
   });
 
   it('resolves manually with a comment, and refuses illegal transitions with 409', async () => {
@@ -241,10 +243,15 @@ describe('restart', () => {
 
     test = await startTestDashboard({ bus });
     const token = await test.login(OPERATOR.username, OPERATOR.password);
-    const unresolved = await waitFor(() => test.get<Alert[]>('/api/alerts', token).then((alerts) => (alerts?.length === 2 ? alerts : undefined)), 'the replayed alerts');
+    const unresolved = await waitFor(
+      () => test.get<{ alerts: Alert[] }>('/api/alerts?state=unresolved', token).then((page) => (page?.alerts.length === 2 ? page.alerts : undefined)),
+      'the replayed alerts',
+    );
     expect(unresolved.map((a) => [a.deviceId, a.state]).sort()).toEqual([
       ['before-start-1', 'open'],
       ['before-start-2', 'acknowledged'],
     ]);
+    await test.close();
+    await bus.close();
   });
 });

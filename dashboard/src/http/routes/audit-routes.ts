@@ -15,7 +15,7 @@ export function auditRoutes(app: FastifyInstance, deps: { auditLog: AuditLog }) 
       preValidation: requirePermission('audit.read'),
       schema: {
         tags: ['audit'],
-        summary: 'Recent audit entries, newest first (the audit file holds the full record)',
+        summary: 'Recent audit entries, newest first',
         querystring: QuerySchema,
         response: { 200: z.array(AuditEntrySchema), ...errorResponses(400, 403) },
       },
