@@ -118,11 +118,16 @@ describe('eval:nab', () => {
     expect(printed.join('')).toContain('--out tools/bench/nab-scores.json updates the recorded results');
   });
 
-  it('refuses an unknown option and a missing data folder with coded errors', async () => {
+  it('refuses an unknown option, a missing data folder and broken labels with coded errors', async () => {
     const unknown = await rejection(evalNab(['--bogus'], quiet));
     expect(errorText(unknown)).toBe("IOC_EVAL_NAB_OPTIONS: NAB evaluation options are invalid: Unknown option '--bogus'. See `npm run eval:nab -- --help` for the usage.");
     const missing = await rejection(evalNab(['--data', join(dir, 'no-nab')], quiet));
     expect(missing.message).toContain(`--data: no folder "${join(dir, 'no-nab')}"`);
+    const broken = await nabData();
+    await writeFile(join(broken, 'labels', 'combined_windows.json'), '{"realKnownCause/step.csv": [["yesterday"]]}');
+    const labels = await rejection(evalNab(['--data', broken], quiet));
+    expect(labels.message).toContain("does not hold NAB's labelled windows");
+    expect(exitCodeFor(labels)).toBe(2);
   });
 
   it('writes the scores under the untracked .data/ by default, leaving the recorded results alone', async () => {

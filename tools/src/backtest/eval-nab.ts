@@ -9,10 +9,10 @@ import { toolError } from '../errors.js';
 import { readCsvReadings } from '../recording/index.js';
 import { genericAnomalyRuleSet } from '../../../rule-core/src/index.js';
 import { runBacktest } from './backtest.js';
-import { NAB_PROFILES, normalisedNabScore, parseNabWindows, scoreNabFile, type NabFileScore, type NabProfileName } from './nab-score.js';
+import { NAB_PROFILES, normalisedNabScore, parseNabWindows, scoreNabFile, type NabFileScore, type NabProfileName, type NabWindow } from './nab-score.js';
 
 /**
- * `npm run eval:nab`: backtests the shipped generic anomaly rules (rules/defaults/generic.ts)
+ * `npm run eval:nab`: backtests the shipped generic anomaly rules (rule-core's default-rules/generic.ts)
  * over every series of the NAB subset in ../shared/data/nab-dev, with the same parameters for
  * every series, and scores the alert opening times the NAB way (nab-score.ts). Each series is
  * read as the `waterLevel` of one reservoir station: a metric whose physical range (−50 to
@@ -52,9 +52,18 @@ function round(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
+async function readWindows(dataDir: string): Promise<Map<string, NabWindow[]>> {
+  const file = join(dataDir, WINDOWS_FILE);
+  try {
+    return parseNabWindows(JSON.parse(await readFile(file, 'utf8')));
+  } catch (error) {
+    throw toolError('IOC_EVAL_NAB_OPTIONS', [`--data: ${file} does not hold NAB's labelled windows (${(error as Error).message})`], { cause: error });
+  }
+}
+
 /** `onSeries` hears of each series as it is done: how many so far and which. */
 export async function evaluateNab(dataDir: string, onSeries: (done: number, file: string) => void = () => undefined) {
-  const windows = parseNabWindows(JSON.parse(await readFile(join(dataDir, WINDOWS_FILE), 'utf8')));
+  const windows = await readWindows(dataDir);
   const series: SeriesResult[] = [];
   for (const category of CATEGORIES) {
     const files = (await readdir(join(dataDir, 'data', category))).filter((name) => name.endsWith('.csv')).sort();
