@@ -9,8 +9,9 @@ import { publishAirReadings } from './support/devices.js';
 /**
  * `npm start` restarted on the same data directory, once with Ctrl+C and once with SIGKILL: the
  * device login, the session-token key (an old token still works), the first admin's password,
- * accounts made in the dashboard and the stored readings all come back; the admin password is
- * shown at the first start only.
+ * accounts and password resets made in the dashboard, a threshold change (kept, and what the
+ * processor applies) and the stored readings all come back; the admin password is shown at the
+ * first start only.
  */
 let dataDir: string;
 let environment: Record<string, string>;
@@ -77,12 +78,29 @@ async function untilStored(expected: number[]) {
   await expect.poll(storedSeqs, { timeout: 20_000, interval: 200 }).toEqual(expect.arrayContaining(expected));
 }
 
+interface RuleSetView {
+  id: string;
+  version: number;
+  rules: Array<{ id: string; warning?: number }>;
+}
+
+const pm25Warning = (ruleSet: RuleSetView) => ruleSet.rules.find((rule) => rule.id === 'env-air-pm25')?.warning;
+
+/** PM2.5 at 130 µg/m³ for seven minutes: above a 120 warning, below the default 150, past the 5-minute hold. */
+async function pollute(city: CityProcess, password: string, deviceId: string) {
+  const station = { deviceId, siteId: `hn-${deviceId}`, ward: 'Phường Ba Đình' };
+  const start = Date.now() - 7 * 60_000;
+  await publishAirReadings(city.banner.mqttUrl, password, station, Array.from({ length: 8 }, (_, minute) => ({ ts: start + minute * 60_000, seq: minute + 1, pm25: 130 })));
+}
+
 describe('npm start again on the same data directory', () => {
   let adminPassword: string;
   let devicePassword: string;
   let token: string;
   let secrets: string;
   const OPERATOR = { username: 'lan.nguyen', password: 'mật khẩu đủ dài 2026', role: 'operator' };
+  const RESET_PASSWORD = 'mật khẩu mới sau khi đặt lại';
+  let rulesVersion: number;
   const sent: number[] = [];
 
   it('first start: shows the generated admin and device passwords, keeps the secrets owner-only', async () => {
@@ -101,6 +119,15 @@ describe('npm start again on the same data directory', () => {
     expect(admin.status).toBe(200);
     token = String(admin.body.token);
     expect((await api(city, '/api/users', { method: 'POST', token, body: OPERATOR })).status).toBe(201);
+    const reset = await api(city, `/api/users/${OPERATOR.username}/password`, { method: 'PUT', token, body: { password: RESET_PASSWORD } });
+    expect(reset.status).toBe(200);
+
+    const defaults = (await api(city, '/api/rule-sets/default', { token })).body as unknown as RuleSetView;
+    expect(pm25Warning(defaults)).toBe(150);
+    const stricter = { ...defaults, version: defaults.version + 1, rules: defaults.rules.map((rule) => (rule.id === 'env-air-pm25' ? { ...rule, warning: 120 } : rule)) };
+    const changed = await api(city, '/api/rule-sets/default', { method: 'PUT', token, body: { ruleSet: stricter, comment: 'Mùa đông: cảnh báo PM2.5 sớm hơn / winter: warn earlier' } });
+    expect(changed.status).toBe(200);
+    rulesVersion = stricter.version;
 
     sent.push(...(await publishReadings(city, devicePassword, 5)));
     await untilStored(sent);
@@ -108,7 +135,7 @@ describe('npm start again on the same data directory', () => {
   }, 120_000);
 
   for (const how of ['Ctrl+C', 'SIGKILL'] as const) {
-    it(`after ${how}: same device login and token key, the old session holds, accounts and readings are back`, async () => {
+    it(`after ${how}: same device login and token key, the old session holds; accounts, a password reset, the threshold change (in force) and readings are back`, async () => {
       const city = await start();
       expect(city.banner.adminPassword).toBeUndefined();
       expect(city.banner.text).toContain('the password shown at the first start');
@@ -119,7 +146,18 @@ describe('npm start again on the same data directory', () => {
       expect(me.status).toBe(200);
       expect(me.body.user).toEqual({ username: 'admin', role: 'admin' });
       expect((await login(city, 'admin', adminPassword)).status).toBe(200);
-      expect((await login(city, OPERATOR.username, OPERATOR.password)).status).toBe(200);
+      expect((await login(city, OPERATOR.username, OPERATOR.password)).status).toBe(401);
+      expect((await login(city, OPERATOR.username, RESET_PASSWORD)).status).toBe(200);
+
+      const rules = (await api(city, '/api/rule-sets/default', { token })).body as unknown as RuleSetView;
+      expect(rules.version).toBe(rulesVersion);
+      expect(pm25Warning(rules)).toBe(120);
+      // The processor runs the changed rule too: 130 µg/m³ warns now, where the default 150 would not.
+      const deviceId = `aq-rule-${how === 'Ctrl+C' ? 'stop' : 'kill'}`;
+      await pollute(city, devicePassword, deviceId);
+      await expect
+        .poll(async () => ((await api(city, `/api/alerts?state=open&station=${deviceId}`, { token })).body.alerts as Array<{ severity: string }>).map((a) => a.severity), { timeout: 20_000 })
+        .toEqual(['warning']);
 
       expect(await storedSeqs()).toEqual(expect.arrayContaining(sent));
       sent.push(...(await publishReadings(city, devicePassword, 5)));
