@@ -34,7 +34,7 @@ export function createBusMetrics(registry: Registry) {
     }),
     redeliveries: new Counter({
       name: 'ioc_bus_redeliveries_total',
-      help: 'Records delivered to a handler at an offset at or below one this process already handled for that group and partition (a handler resolved for it), e.g. after a rebalance or restart lost an offset commit.',
+      help: 'Records delivered to a handler at an offset at or below one this process already handled for that group and partition (a handler resolved for it), e.g. after a commit failed before a rebalance. What another process or an earlier run of this one handled is not known here, so not counted.',
       labelNames: ['topic', 'group'] as const,
       registers,
     }),

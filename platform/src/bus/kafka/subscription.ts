@@ -63,7 +63,8 @@ export function kafkaGroupId(groupId: string, kafkaTopic: string): string {
  *   then does the member leave the group.
  * kafkajs's own commit-on-rebalance works only with autoCommit, which commits after every batch.
  * A failed commit is counted and logged, not retried: the next one covers those offsets, and
- * until then a restart or a rebalance delivers them again (ioc_bus_redeliveries_total).
+ * until then a restart or a rebalance delivers them again (counted in ioc_bus_redeliveries_total
+ * when they come back to this process).
  */
 export async function subscribe<T extends BusTopic>(options: SubscriptionOptions<T>): Promise<Subscription> {
   const { kafka, topic, kafkaTopic, groupId, metrics, logger } = options;
