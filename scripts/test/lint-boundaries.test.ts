@@ -26,6 +26,14 @@ describe('lint: import boundaries between parts', () => {
     ]);
   });
 
+  it('refuses type imports, re-exports and dynamic imports of internals alike', async () => {
+    const found = await problems(
+      'standalone/src/boundary-fixture.ts',
+      `import type { IocError } from '../../platform/src/errors.js';\nexport type { Bus } from '../../platform/src/bus/index.js';\nexport type Coded = IocError;\nexport const logger = await import('../../platform/src/logger.js');\n`,
+    );
+    expect(found.map((p) => `${p.line} ${p.rule}`)).toEqual(['1 boundaries/dependencies', '2 boundaries/dependencies', '4 boundaries/dependencies']);
+  });
+
   it("accepts an import of another part's public entry", async () => {
     const found = await problems('standalone/src/boundary-fixture.ts', `import { platformError } from '../../platform/src/index.js';\nexport const used = platformError;\n`);
     expect(found).toEqual([]);
