@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeFrames, type StoredRecord } from './frame.js';
+import { encodeFrame, type StoredRecord } from './frame.js';
 import { Segment, segmentFileName, syncDirectory } from './segment.js';
 
 const SWAP = /^(\d{20})-(\d{20})-(\d{20})\.swap$/;
@@ -25,7 +25,7 @@ export function compactSegments(directory: string, segments: readonly Segment[],
   }
   const first = kept[0].offset;
   const swap = join(directory, `${pad(from)}-${pad(to)}-${pad(first)}.swap`);
-  const frames = encodeFrames(kept);
+  const frames = encodeFrame(kept);
   const fd = openSync(`${swap}.tmp`, 'w');
   try {
     let written = 0;

@@ -12,7 +12,8 @@ interface Waiter {
  */
 export class GroupCommit {
   private waiting = new Map<PartitionLog, Waiter[]>();
-  private timer: NodeJS.Timeout | null = null;
+  /** Cancels the flush scheduled to run, if any. */
+  private cancelScheduled: (() => void) | null = null;
   private running: Promise<void> | null = null;
 
   constructor(
@@ -33,18 +34,26 @@ export class GroupCommit {
 
   /** Flushes what is waiting now; resolves when it is on disk. */
   async drain(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.cancelScheduled?.();
+    this.cancelScheduled = null;
     while (this.running) await this.running;
     if (this.waiting.size > 0) await this.run();
   }
 
   private schedule(): void {
-    if (this.timer || this.running) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
+    if (this.cancelScheduled || this.running) return;
+    const run = () => {
+      this.cancelScheduled = null;
       void this.run();
-    }, this.windowMs);
+    };
+    // setTimeout(0) waits a millisecond or more; without a window, only let the current publishes finish appending.
+    if (this.windowMs > 0) {
+      const timer = setTimeout(run, this.windowMs);
+      this.cancelScheduled = () => clearTimeout(timer);
+    } else {
+      const immediate = setImmediate(run);
+      this.cancelScheduled = () => clearImmediate(immediate);
+    }
   }
 
   private async run(): Promise<void> {

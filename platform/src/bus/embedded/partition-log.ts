@@ -4,7 +4,7 @@ import type { TopicPolicy } from '../../../../contracts/src/index.js';
 import type { Logger } from '../../logger.js';
 import { compactSegments, recoverCompaction } from './compaction.js';
 import { embeddedBusError } from './errors.js';
-import { encodeFrames, storedRecord, type StoredRecord } from './frame.js';
+import { encodeFrame, storedRecord, type StoredRecord } from './frame.js';
 import { RecordTail } from './record-tail.js';
 import { Segment } from './segment.js';
 
@@ -90,7 +90,7 @@ export class PartitionLog {
     this.pending = [];
     const end = batch[batch.length - 1].offset + 1;
     try {
-      const frames = encodeFrames(batch);
+      const frames = encodeFrame(batch);
       this.rollIfDue(frames.length, batch[0].offset);
       const active = this.active();
       active.append(frames, batch);

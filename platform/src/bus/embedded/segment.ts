@@ -79,17 +79,13 @@ export class Segment {
     return { segment, scan };
   }
 
-  /** Writes frames of `records` (already encoded in `frames`) at the end; durable only after sync(). */
-  append(frames: Buffer, records: readonly StoredRecord[]): void {
+  /** Writes the frame holding `records` at the end; durable only after sync(). */
+  append(frame: Buffer, records: readonly StoredRecord[]): void {
     const fd = this.open();
     let written = 0;
-    while (written < frames.length) written += writeSync(fd, frames, written, frames.length - written, this.size + written);
-    let position = this.size;
-    for (const record of records) {
-      this.note(record, position);
-      position += record.size;
-    }
-    this.size = position;
+    while (written < frame.length) written += writeSync(fd, frame, written, frame.length - written, this.size + written);
+    for (const record of records) this.note(record, this.size);
+    this.size += frame.length;
   }
 
   sync(): Promise<void> {
