@@ -6,6 +6,7 @@ import { RuleSetRecordSchema } from './rules.js';
 import { DeadLetterSchema } from './dead-letter.js';
 import { AuditEntrySchema } from './audit.js';
 import { DeviceCheckpointSchema } from './device-checkpoint.js';
+import { RuleStateCheckpointSchema } from './rule-state.js';
 
 /** The schema of the value on each bus topic: one table, so producers and consumers cannot drift apart. */
 export const BUS_SCHEMAS = {
@@ -16,6 +17,7 @@ export const BUS_SCHEMAS = {
   [BUS_TOPICS.deadLetter]: DeadLetterSchema,
   [BUS_TOPICS.audit]: AuditEntrySchema,
   [BUS_TOPICS.devices]: DeviceCheckpointSchema,
+  [BUS_TOPICS.ruleState]: RuleStateCheckpointSchema,
 } as const;
 
 export type BusSchemas = typeof BUS_SCHEMAS;

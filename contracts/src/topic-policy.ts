@@ -32,6 +32,8 @@ export interface TopicPolicy {
  * - rules: one partition (one ordered history), compacted: the latest rule set per id is kept forever.
  * - devices: compacted, the processor's latest checkpoint per device, kept for as long as the
  *   device exists (a device that stays silent must stay known).
+ * - rule-state: compacted, the processor's latest rule state per device (timers, windows, anomaly
+ *   baselines, open hours), so a restart or a rebalance continues episodes and keeps baselines.
  * - deadletter: 30 days, time for device owners to fix firmware and for replays; capped in size
  *   too, because a misconfigured fleet can flood it and the newest letters are the useful ones.
  * - audit: evidence of who acknowledged or resolved what; provinces keep it at least a year.
@@ -42,6 +44,7 @@ export const BUS_TOPIC_POLICY: Readonly<Record<BusTopicName, TopicPolicy>> = {
   [BUS_TOPICS.alerts]: { key: 'alert key (one open alert per rule and device)', partitions: 6, retention: { ms: 90 * DAY_MS }, compacted: false },
   [BUS_TOPICS.rules]: { key: 'rule-set id', partitions: 1, retention: {}, compacted: true },
   [BUS_TOPICS.devices]: { key: 'device id', partitions: 3, retention: {}, compacted: true },
+  [BUS_TOPICS.ruleState]: { key: 'device id (or camera site, or air station for VN_AQI)', partitions: 3, retention: {}, compacted: true },
   [BUS_TOPICS.deadLetter]: { key: 'where the letter came from (MQTT topic, or bus topic[partition]@offset)', partitions: 3, retention: { ms: 30 * DAY_MS, bytes: 256 * MIB }, compacted: false },
   [BUS_TOPICS.audit]: { key: 'audit entry id', partitions: 3, retention: { ms: 365 * DAY_MS }, compacted: false },
 };

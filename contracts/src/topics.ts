@@ -43,5 +43,6 @@ export const BUS_TOPICS = {
   deadLetter: 'ioc.deadletter',
   audit: 'ioc.audit',
   devices: 'ioc.devices',
+  ruleState: 'ioc.rule-state',
 } as const;
 export type BusTopicName = (typeof BUS_TOPICS)[keyof typeof BUS_TOPICS];

@@ -23,7 +23,7 @@ export interface ProcessorOptions {
   builtInRuleSet?: RuleSet;
   /** How often time-driven rules run, milliseconds. */
   tickIntervalMs?: number;
-  /** How often what the processor learned about its devices is checkpointed, milliseconds. */
+  /** How often what the processor learned about its devices (report intervals, rule state) is checkpointed, milliseconds. */
   checkpointIntervalMs?: number;
   /**
    * Names this instance's consumer groups for `ioc.alerts`, `ioc.rules` and `ioc.devices`, which
@@ -55,8 +55,9 @@ export interface Processor {
  * 2. open alerts: `ioc.alerts` read to its end, so after a restart or a rebalance the processor
  *    continues the alerts it (or another instance) had open, and a redelivered reading opens no
  *    second alert;
- * 3. checkpoints: `ioc.devices` read to its end, so the partitions this instance is given come
- *    with their devices;
+ * 3. checkpoints: `ioc.devices` and `ioc.rule-state` read to their end, so the partitions this
+ *    instance is given come with their devices and the rule state learned from them (restored
+ *    after the open alerts, which decide whether a saved episode is still going);
  * 4. telemetry: the shared consumer groups of `ioc.telemetry` and `ioc.camera-events`;
  * 5. timers: time-driven rules, alert refresh, checkpoints.
  *
@@ -75,14 +76,16 @@ export async function startProcessor(options: ProcessorOptions): Promise<Process
 
   const ruleSets = new RuleSetFeed({ bus, engine, publisher, logger, groupId: `processor-rules-${instanceId}`, clock });
   const alerts = new AlertFeed({ bus, engine, publisher, refresh, metrics, groupId: `processor-alerts-${instanceId}` });
-  const checkpoints = new CheckpointFeed({ bus, engine, logger, groupId: `processor-devices-${instanceId}`, clock });
-  const telemetry = new TelemetryConsumer({ bus, engine, derivations: new Derivations(), publisher, checkpoints, metrics, clock });
+  const derivations = new Derivations();
+  const checkpoints = new CheckpointFeed({ bus, engine, derivations, logger, groupId: `processor-devices-${instanceId}`, clock });
+  const telemetry = new TelemetryConsumer({ bus, engine, derivations, publisher, checkpoints, metrics, clock });
+  const checkpoint = () => checkpoints.checkpoint((take) => telemetry.settled(take));
   const timers = new Timers({
     bus,
     engine,
     publisher,
     refresh,
-    checkpoints,
+    checkpoint,
     logger,
     clock,
     tickIntervalMs: options.tickIntervalMs ?? 5_000,
@@ -97,7 +100,7 @@ export async function startProcessor(options: ProcessorOptions): Promise<Process
     await telemetry.stop();
     for (const feed of [...feeds].reverse()) await feed.stop();
     // What the last batches taught, so a planned restart forgets nothing.
-    await checkpoints.publish();
+    await checkpoint();
   };
 
   let startup: PhaseTiming[];

@@ -3,7 +3,6 @@ import type { Bus, Logger } from '../../platform/src/index.js';
 import type { RuleEngine } from '../../rule-core/src/index.js';
 import type { AlertPublisher } from './alert-publisher.js';
 import type { AlertRefresh } from './alert-refresh.js';
-import type { CheckpointFeed } from './checkpoint-feed.js';
 
 /** How often the unresolved alerts are checked for a record on the bus about to age out. */
 const REFRESH_CHECK_INTERVAL_MS = 3_600_000;
@@ -13,7 +12,8 @@ export interface TimersOptions {
   engine: RuleEngine;
   publisher: AlertPublisher;
   refresh: AlertRefresh;
-  checkpoints: CheckpointFeed;
+  /** Checkpoints what the instance learned. */
+  checkpoint: () => Promise<void>;
   logger: Logger;
   clock: () => number;
   /** How often time-driven rules (missing data) run. */
@@ -38,7 +38,7 @@ export class Timers {
   start(): void {
     this.tickTimer = setInterval(() => void this.tick(), this.options.tickIntervalMs);
     this.tickTimer.unref();
-    this.checkpointTimer = setInterval(() => void this.options.checkpoints.publish(), this.options.checkpointIntervalMs);
+    this.checkpointTimer = setInterval(() => void this.options.checkpoint(), this.options.checkpointIntervalMs);
     this.checkpointTimer.unref();
   }
 
