@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuditEntrySchema, BUS_TOPICS, acknowledgeAlert, resolveAlert, type Alert, type AuditEntry } from '../../contracts/src/index.js';
+import { BUS_TOPICS, acknowledgeAlert, resolveAlert, type Alert, type AuditEntry } from '../../contracts/src/index.js';
 import { InProcessBus } from '../../platform/src/index.js';
 import type { DeliveredRecord } from '../../platform/src/index.js';
 import { makeAlert } from './support/fixtures.js';

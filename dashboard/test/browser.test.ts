@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditEntrySchema, BUS_TOPICS } from '../../contracts/src/index.js';
+import { BUS_TOPICS } from '../../contracts/src/index.js';
 import { launchChromium } from './support/chromium.js';
 import { makeAlert, makeReading } from './support/fixtures.js';
 import { ADMIN_PASSWORD, OPERATOR, startTestDashboard, type TestDashboard } from './support/test-dashboard.js';

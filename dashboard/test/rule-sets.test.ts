@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AuditEntrySchema, BUS_TOPICS, isRuleSetRemoval, type RuleSet, type RuleSetInput } from '../../contracts/src/index.js';
+import { BUS_TOPICS, isRuleSetRemoval, type RuleSet, type RuleSetInput } from '../../contracts/src/index.js';
 import type { DeliveredRecord } from '../../platform/src/index.js';
 import { ADMIN_PASSWORD, OPERATOR, startTestDashboard, waitFor, type TestDashboard } from './support/test-dashboard.js';
 

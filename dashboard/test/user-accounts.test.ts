@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AuditEntrySchema, type AuditEntry } from '../../contracts/src/index.js';
+import { type AuditEntry } from '../../contracts/src/index.js';
 import { InProcessBus } from '../../platform/src/index.js';
 import { createDashboard } from '../src/dashboard.js';
 import { ADMIN_PASSWORD, ENGINEER, OPERATOR, callApi, startTestDashboard, type ApiCall, type TestDashboard, type TestDashboardOptions } from './support/test-dashboard.js';
