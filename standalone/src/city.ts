@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { DashboardConfigSchema, createDashboard, type Dashboard } from '../../dashboard/src/index.js';
-import { INGEST_BATCH_DEFAULTS, createIngest, createIngestMetrics, startEmbeddedBroker, type EmbeddedBroker, type Ingest } from '../../ingest/src/index.js';
+import { INGEST_BATCH_DEFAULTS, createIngest, createIngestMetrics, type Ingest } from '../../ingest/src/index.js';
 import { BusConfigSchema, createBus, createBusMetrics, type Bus } from '../../platform/src/index.js';
 import { loadConfig } from '../../platform/src/index.js';
 import { createLogger } from '../../platform/src/index.js';
@@ -11,8 +10,8 @@ import { startProcessor, type Processor } from '../../processor/src/index.js';
 import { loadStoreWriterConfig, startStoreWriter } from '../../store-writer/src/index.js';
 import { startSimulation, type Simulation } from '../../simulators/src/index.js';
 import { loadStandaloneConfig } from './config.js';
-import { dataDirLayout, prepareDataDir, withDataDirDefaults } from './data-dir.js';
-import { openSecrets } from './secrets.js';
+import { openDataDir } from './data-dir.js';
+import { openMqttAccess } from './mqtt-access.js';
 
 /** What the launcher tells the user at start, and what tests use to reach the city. */
 export interface CityInfo {
@@ -45,11 +44,8 @@ export async function startCity(given: NodeJS.ProcessEnv, logLevel: string): Pro
   const logger = createLogger('ioc', logLevel, 2);
   const partLogger = (part: string) => createLogger(part, logLevel, 2);
   const config = loadStandaloneConfig(given);
-  const layout = dataDirLayout(config.dataDir);
-  await prepareDataDir(layout.root);
-  const kept = await openSecrets(layout.root);
+  const { layout, secrets: kept, environment } = await openDataDir(config.dataDir, given);
   if (kept.tightenedFrom !== undefined) logger.warn({ file: kept.path, mode: kept.tightenedFrom.toString(8) }, 'the kept secrets were readable by others; restricted them to 0600');
-  const environment = withDataDirDefaults(given, layout);
   const dashboardConfig = loadConfig(DashboardConfigSchema, environment);
   const busConfig = loadConfig(BusConfigSchema, environment);
   const storeWriterConfig = loadStoreWriterConfig(environment);
@@ -65,23 +61,8 @@ export async function startCity(given: NodeJS.ProcessEnv, logLevel: string): Pro
   };
 
   try {
-    const devicePassword = config.devices.password ?? kept.secrets.devicePassword;
-    const ingestAccount = { username: 'ingest', password: randomBytes(18).toString('base64url') };
-    let broker: EmbeddedBroker | undefined;
-    if (!config.mqtt.url) {
-      broker = await startEmbeddedBroker({
-        port: config.mqtt.port,
-        host: config.mqtt.host,
-        logger: partLogger('broker'),
-        accounts: [
-          { ...ingestAccount, role: 'ingest' },
-          { username: config.devices.username, password: devicePassword, role: 'device' },
-        ],
-      });
-      closers.push(() => broker!.close());
-    }
-    const mqttUrl = broker?.url ?? config.mqtt.url!;
-    const ingestCredentials = broker ? ingestAccount : { username: config.mqtt.username, password: config.mqtt.password };
+    const mqtt = await openMqttAccess(config, config.devices.password ?? kept.secrets.devicePassword, partLogger('broker'));
+    closers.push(() => mqtt.close());
 
     const bus = await createBus(busConfig, partLogger('bus'), { metrics: createBusMetrics(registry), dataDirectory: layout.bus });
     closers.push(() => bus.close());
@@ -103,8 +84,8 @@ export async function startCity(given: NodeJS.ProcessEnv, logLevel: string): Pro
     closers.push(() => processor.close());
 
     const ingest: Ingest = await createIngest({
-      mqttUrl,
-      mqttOptions: { ...ingestCredentials, clientId: `ioc-ingest-${hostname()}-${process.pid}` },
+      mqttUrl: mqtt.url,
+      mqttOptions: { ...mqtt.ingest, clientId: `ioc-ingest-${hostname()}-${process.pid}` },
       bus,
       logger: partLogger('ingest'),
       metrics: createIngestMetrics(registry),
@@ -118,9 +99,8 @@ export async function startCity(given: NodeJS.ProcessEnv, logLevel: string): Pro
     let simulation: Simulation | undefined;
     if (config.simulation) {
       simulation = await startSimulation({
-        url: mqttUrl,
-        username: broker ? config.devices.username : config.mqtt.username,
-        password: broker ? devicePassword : config.mqtt.password,
+        url: mqtt.url,
+        ...mqtt.devices,
         seed: config.simulation.seed,
         speed: config.simulation.speed,
         interval: config.simulation.interval,
@@ -140,11 +120,11 @@ export async function startCity(given: NodeJS.ProcessEnv, logLevel: string): Pro
         dataDir: layout.root,
         secrets: { file: kept.path, createdAt: kept.secrets.createdAt, ...(kept.tightenedFrom === undefined ? {} : { tightenedFrom: kept.tightenedFrom }) },
         mqtt: {
-          url: mqttUrl,
-          embedded: Boolean(broker),
-          requestedPort: broker ? config.mqtt.port : undefined,
-          deviceUsername: broker ? config.devices.username : undefined,
-          devicePassword: broker && !config.devices.password ? devicePassword : undefined,
+          url: mqtt.url,
+          embedded: mqtt.embedded,
+          requestedPort: mqtt.embedded ? config.mqtt.port : undefined,
+          deviceUsername: mqtt.embedded ? mqtt.devices.username : undefined,
+          devicePassword: mqtt.embedded && !config.devices.password ? mqtt.devices.password : undefined,
         },
         bus: busConfig.KAFKA_BROKERS.length > 0 ? 'kafka' : 'in-process',
         store: storeWriter.store === 'influxdb' ? 'influxdb' : 'local',

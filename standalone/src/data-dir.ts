@@ -1,6 +1,7 @@
 import { access, constants, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { standaloneError } from './errors.js';
+import { openSecrets, type OpenedSecrets } from './secrets.js';
 
 /** Where each part keeps what must survive a restart on the embedded default, inside IOC_DATA_DIR. */
 export interface DataDirLayout {
@@ -43,4 +44,18 @@ export async function prepareDataDir(root: string): Promise<void> {
   } catch (error) {
     throw standaloneError('IOC_DATA_DIR_UNUSABLE', [root, (error as Error).message], { cause: error });
   }
+}
+
+export interface DataDir {
+  layout: DataDirLayout;
+  secrets: OpenedSecrets;
+  /** The given environment with the parts' own variables pointed into the data directory. */
+  environment: NodeJS.ProcessEnv;
+}
+
+/** Makes the data directory ready: created, writable, secrets generated or read back. */
+export async function openDataDir(root: string, given: NodeJS.ProcessEnv): Promise<DataDir> {
+  const layout = dataDirLayout(root);
+  await prepareDataDir(root);
+  return { layout, secrets: await openSecrets(root), environment: withDataDirDefaults(given, layout) };
 }
