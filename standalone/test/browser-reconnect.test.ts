@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../dashboard/test/support/chromium.js';
+import { launchChromium } from '../../test-support/chromium.js';
 import { freePort, startCityProcess, type CityProcess } from './support/city-process.js';
 import { publishAirReadings, type AirStation } from './support/devices.js';
 
