@@ -5,8 +5,8 @@ Runs the whole IOC pipeline in one process: an MQTT broker, ingest, the processo
 and a simulated city. Each real component named in the environment replaces its embedded
 stand-in. Configuration comes from environment variables:
 
-  IOC_DATA_DIR=.data        what survives a restart: readings, accounts, audit log, bus log,
-                            and the generated secrets (secrets.json, mode 0600)
+  IOC_DATA_DIR=.data        what survives a restart: the database, the bus log, the stored
+                            readings and the generated secrets (secrets.json, mode 0600)
   PORT=8080                 dashboard port (HOST=0.0.0.0)
   IOC_ADMIN_PASSWORD        the admin's password; when unset, one is generated at the first start
                             and printed then only (set it once to reset a lost one)
