@@ -112,13 +112,17 @@ async function addLifecycle(trx: Kysely<RecordSchema>, snapshot: Alert, merged: 
     entries.push({ ...event(merged.id, 'resolved', merged.resolvedAt, merged), by: merged.resolvedBy ?? null, comment: merged.resolveComment ?? null });
   }
   for (const entry of entries) {
-    // The opening snapshot itself, an acknowledgement or a resolution replace what a later snapshot or a losing replica wrote.
-    const replace = entry.change === 'acknowledged' || entry.change === 'resolved' || (entry.change === 'opened' && snapshot.lastChange === 'opened');
-    const { id: _id, ...changes } = entry;
     await trx
       .insertInto('alert_events')
       .values(entry)
-      .onConflict((conflict) => (replace ? conflict.column('id').doUpdateSet(changes) : conflict.column('id').doNothing()))
+      .onConflict((conflict) => {
+        // The opening snapshot itself replaces an opening inferred from a later one; the merge's
+        // acknowledgement or resolution replaces a losing replica's (who, when, why; the severity
+        // and value stay as they were when the step was first recorded).
+        if (entry.change === 'opened' && snapshot.lastChange === 'opened') return conflict.column('id').doUpdateSet({ severity: entry.severity, value: entry.value });
+        if (entry.change === 'acknowledged' || entry.change === 'resolved') return conflict.column('id').doUpdateSet({ at: entry.at, by: entry.by, comment: entry.comment });
+        return conflict.column('id').doNothing();
+      })
       .execute();
   }
 }
