@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUS_TOPICS, acknowledgeAlert, type Alert, type Reading } from '../../contracts/src/index.js';
-import { launchChromium } from '../test/support/chromium.js';
+import { launchChromium } from '../../test-support/chromium.js';
 import { makeAlert, makeReading } from '../test/support/fixtures.js';
 import { OPERATOR, startTestDashboard } from '../test/support/test-dashboard.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUS_TOPICS } from '../../contracts/src/index.js';
-import { launchChromium } from './support/chromium.js';
+import { launchChromium } from '../../test-support/chromium.js';
 import { makeAlert, makeReading } from './support/fixtures.js';
 import { ADMIN_PASSWORD, OPERATOR, startTestDashboard, type TestDashboard } from './support/test-dashboard.js';
 
