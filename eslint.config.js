@@ -10,8 +10,8 @@ const PUBLIC_ENTRY = 'src/index.ts';
 
 /**
  * Import boundaries (eslint-plugin-boundaries): a part reaches another part only through that
- * part's public entry; test-support/ is for tests; e2e/ and scripts/ are consumers like any part.
- * Inside a part, anything goes.
+ * part's public entry; test-support/ is for tests (and benchmarks and scripts), never shipped
+ * code; e2e/ and scripts/ are consumers like any part. Inside a part, anything goes.
  */
 const boundariesConfig = {
   files: ['**/*.ts'],
@@ -24,7 +24,8 @@ const boundariesConfig = {
       { type: 'e2e', pattern: 'e2e', partialMatch: false },
       { type: 'scripts', pattern: 'scripts', partialMatch: false },
     ],
-    'boundaries/files': [{ category: 'test', pattern: ['*/test/**', 'e2e/**', 'test-support/**'] }],
+    // What the build ships (tsconfig.build.json): every part's src/. Tests, benchmarks and scripts are not shipped.
+    'boundaries/files': [{ category: 'shipped', pattern: PARTS.map((part) => `${part}/src/**`) }],
     // The sources import `./x.js` where the file is `./x.ts`; resolve that to the real file.
     'import/resolver': { [fileURLToPath(new URL('scripts/eslint/resolve-typescript.cjs', import.meta.url))]: {}, node: {} },
   },
@@ -40,8 +41,11 @@ const boundariesConfig = {
           },
           { allow: { to: { element: { type: 'part', fileInternalPath: PUBLIC_ENTRY } } } },
           { allow: { dependency: { relationship: { to: 'internal' } } } },
-          { disallow: { to: { element: { type: 'test-support' } } }, message: 'test-support/ is for tests only; shipped code must not import {{dependency.source}}.' },
-          { from: { file: { categories: 'test' } }, allow: { to: { element: { type: 'test-support' } } } },
+          {
+            from: { file: { categories: 'shipped' } },
+            disallow: { to: { element: { type: 'test-support' } } },
+            message: 'test-support/ is for tests, benchmarks and scripts; shipped code (src/) must not import {{dependency.source}}.',
+          },
         ],
       },
     ],
