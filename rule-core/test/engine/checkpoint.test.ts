@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RuleStateCheckpointSchema, type Alert, type CameraEvent, type Reading, type RuleSet, type RuleSetInput, type RuleStateCheckpoint } from '../../../contracts/src/index.js';
+import { RuleSetSchema, RuleStateCheckpointSchema, type Alert, type CameraEvent, type Reading, type RuleSet, type RuleSetInput, type RuleStateCheckpoint } from '../../../contracts/src/index.js';
 import { Derivations } from '../../src/derived/derivations.js';
 import { RuleEngine } from '../../src/engine/index.js';
 import { defaultRuleSet } from '../../src/default-rules/index.js';
@@ -223,6 +223,21 @@ describe('restoring safely', () => {
     expect(after.map((alert) => [alert.ruleId, alert.lastChange])).toEqual([['pm25', 'opened']]);
     expect(after[0].openedAt).toBe(T0 + 45 * MINUTE);
     expect(b.engine.checkpoint(AIR_STATION.deviceId, T0)?.streams[0].rules.find((rule) => rule.rule === 'pm25-anomaly')?.state).toMatchObject({ anomalous: true });
+  });
+
+  it('keeps the state of each rule set apart, the same rule id in two sets included', () => {
+    const department = RuleSetSchema.parse({ id: 'so-tnmt', version: 3, rules: [{ ...PM25_RULE, warning: 100, forSeconds: 600 }] });
+    const sets = [ruleSet([PM25_RULE]), department];
+    const steps = Array.from({ length: 12 }, (_, minute) => pm25At(minute, 180));
+    const { expected, actual, checkpoints } = restartAt(sets, steps, 3, [AIR_STATION.deviceId]);
+    expect(checkpoints[0].ruleSets).toEqual({ test: 1, 'so-tnmt': 3 });
+    expect(expected.map((alert) => [alert.ruleSetId, alert.openedAt])).toEqual([
+      ['test', T0 + 5 * MINUTE],
+      ['so-tnmt', T0 + 10 * MINUTE],
+    ]);
+    expect(actual).toEqual(expected);
+    // Restored where only one of the sets is in force, the other's state has no rule to go to.
+    expect(new RuleEngine(department).restore(checkpoints[0])).toEqual({ restored: 1, dropped: 1 });
   });
 
   it('restores a device the engine had never seen, with the rule sets it was taken under', () => {
