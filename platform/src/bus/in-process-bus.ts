@@ -100,7 +100,7 @@ export class InProcessBus implements Bus {
     this.policy = { ...BUS_TOPIC_POLICY, ...options.policy };
     this.unlock = options.directory ? lockDirectory(options.directory) : null;
     try {
-      this.offsets = new OffsetStore(options.directory);
+      this.offsets = new OffsetStore(options.directory, this.now);
       this.commit = new GroupCommit(options.groupCommitMs ?? 0, (logs) => this.afterSync(logs));
       // Open every topic now: a torn tail is cut off and compacted topics compacted before anyone reads.
       if (options.directory) for (const topic of Object.keys(this.policy) as BusTopic[]) this.state(topic);

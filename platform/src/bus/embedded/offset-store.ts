@@ -3,7 +3,11 @@ import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syncDirectory } from './segment.js';
 
-type Offsets = Record<string, Record<string, number>>;
+/** Per group and topic: the next offset to handle and when it was committed. */
+type Offsets = Record<string, Record<string, { offset: number; at: number }>>;
+
+/** Like Kafka's offsets.retention.minutes: a group gone this long is forgotten (processor groups are per instance). */
+const FORGET_AFTER_MS = 7 * 24 * 3_600_000;
 
 /**
  * The next offset each consumer group is to handle, per topic (the embedded bus has one partition
@@ -16,21 +20,28 @@ export class OffsetStore {
   private dirty = false;
   private saving: Promise<void> | null = null;
 
-  constructor(private readonly directory?: string) {
+  constructor(
+    private readonly directory: string | undefined,
+    private readonly now: () => number,
+  ) {
     if (!directory) return;
     try {
       this.offsets = JSON.parse(readFileSync(this.path(), 'utf8')) as Offsets;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
+    const forgotten = now() - FORGET_AFTER_MS;
+    for (const [group, topics] of Object.entries(this.offsets)) {
+      if (Object.values(topics).every(({ at }) => at < forgotten)) delete this.offsets[group];
+    }
   }
 
   get(group: string, topic: string): number | undefined {
-    return this.offsets[group]?.[topic];
+    return this.offsets[group]?.[topic]?.offset;
   }
 
   commit(group: string, topic: string, offset: number): void {
-    (this.offsets[group] ??= {})[topic] = offset;
+    (this.offsets[group] ??= {})[topic] = { offset, at: this.now() };
     this.dirty = true;
   }
 

@@ -9,6 +9,7 @@ import { RecordTail } from './record-tail.js';
 import { Segment } from './segment.js';
 
 const HOUR_MS = 3_600_000;
+const WEEK_MS = 7 * 24 * HOUR_MS;
 
 export interface PartitionLogOptions {
   topic: string;
@@ -49,7 +50,8 @@ export class PartitionLog {
   constructor(private readonly options: PartitionLogOptions) {
     this.latest = options.policy.compacted ? new Map() : null;
     // About 24 segments per retention period: a segment is deleted whole, so this is how much longer than the policy records may stay.
-    this.segmentMs = Math.min(Math.max((options.policy.retention.ms ?? 0) / 24, HOUR_MS), 7 * 24 * HOUR_MS);
+    const retentionMs = options.policy.retention.ms;
+    this.segmentMs = retentionMs === undefined ? WEEK_MS : Math.min(Math.max(retentionMs / 24, HOUR_MS), WEEK_MS);
     if (options.directory) this.openDirectory(options.directory);
   }
 

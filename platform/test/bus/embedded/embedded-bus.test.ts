@@ -47,6 +47,7 @@ async function until(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
+const HOUR_MS = 3_600_000;
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
 describe('embedded bus on disk', () => {
@@ -96,6 +97,31 @@ describe('embedded bus on disk', () => {
     await second.consume(BUS_TOPICS.telemetry, { groupId: 'store', fromBeginning: true }, async (records) => void after.push(...records.map((r) => r.value.seq)));
     await until(() => after.length === 3);
     expect(after).toEqual([10, 11, 12]);
+  });
+
+  it('forgets a group that committed nothing for a week (as Kafka does), so groups named per instance do not pile up', async () => {
+    let now = 1_795_000_000_000;
+    const place = directory();
+    const audit = (id: string) => [{ key: id, value: { id, at: now, actor: 'lan', action: 'user.login' as const, target: 'lan' } }];
+    const positions = async (target: InProcessBus) => {
+      const got: string[] = [];
+      await target.consume(BUS_TOPICS.audit, { groupId: 'dashboard-1', fromBeginning: true }, async (records) => void got.push(...records.map((r) => r.value.id)));
+      await until(() => got.length >= 1);
+      return got;
+    };
+    const first = bus({ directory: place, now: () => now });
+    await first.publish(BUS_TOPICS.audit, audit('a1'));
+    expect(await positions(first)).toEqual(['a1']);
+    await close(first);
+    now += 6 * 24 * HOUR_MS;
+    const second = bus({ directory: place, now: () => now });
+    await second.publish(BUS_TOPICS.audit, audit('a2'));
+    expect(await positions(second)).toEqual(['a2']);
+    await close(second);
+    now += 8 * 24 * HOUR_MS;
+    const third = bus({ directory: place, now: () => now });
+    await third.publish(BUS_TOPICS.audit, audit('a3'));
+    expect(await positions(third)).toEqual(['a1', 'a2', 'a3']);
   });
 
   it('serves a consumer far behind from the segment files, in order, when the memory cache holds only the newest records', async () => {
