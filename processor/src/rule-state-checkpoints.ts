@@ -74,11 +74,17 @@ export class RuleStateCheckpoints {
     }
   }
 
-  /** The ids changed since the last call, or those of them in `only`, with their partition; taken off the list. */
-  due(only?: readonly string[]): Array<{ id: string; source: string }> {
-    const ids = only ?? [...this.changed];
+  /** Ids whose state changed since they were last checkpointed. */
+  get pending(): number {
+    return this.changed.size;
+  }
+
+  /** At most `limit` of the ids changed since the last call, or those of them in `only`, with their partition; taken off the list. */
+  due(only?: readonly string[], limit = Infinity): Array<{ id: string; source: string }> {
+    const ids = only ?? this.changed;
     const due: Array<{ id: string; source: string }> = [];
     for (const id of ids) {
+      if (due.length >= limit) break;
       const source = this.learned.get(id);
       if (source === undefined || !this.changed.delete(id)) continue;
       due.push({ id, source });

@@ -34,6 +34,15 @@ describe('rule state checkpoint bookkeeping', () => {
     expect(books.due()).toEqual([{ id: 'AQ-2', source: 'ioc.telemetry:1' }]);
   });
 
+  it('hands the changed ids out in slices', () => {
+    const books = new RuleStateCheckpoints();
+    for (const id of ['AQ-1', 'AQ-2', 'AQ-3']) books.note(id, T, 0);
+    expect(books.pending).toBe(3);
+    expect(books.due(undefined, 2).map(({ id }) => id)).toEqual(['AQ-1', 'AQ-2']);
+    expect(books.pending).toBe(1);
+    expect(books.due(undefined, 2).map(({ id }) => id)).toEqual(['AQ-3']);
+  });
+
   it('restores the checkpoints of the partitions assigned, and names the ids of the partitions lost', () => {
     const books = new RuleStateCheckpoints();
     expect(books.noteCheckpoint(checkpointOf('AQ-1', 100), 'ioc.telemetry:0')).toBe(false);
