@@ -69,6 +69,12 @@ export class Derivations {
     }
   }
 
+  /** Drops what is kept under `id` (see `save`): its readings now go to another processor instance. */
+  forget(id: string): void {
+    for (const averages of this.hourly.values()) averages.forget(id);
+    this.stations.delete(id);
+  }
+
   /** Closes every open hour, for the end of a recording. */
   flush(): Reading[] {
     const derived: Reading[] = [];

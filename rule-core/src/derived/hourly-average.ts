@@ -76,6 +76,10 @@ export class HourlyAverages {
     this.devices.set(deviceId, state);
   }
 
+  forget(deviceId: string): void {
+    this.devices.delete(deviceId);
+  }
+
   /** Closes every device's open hour, for the end of a recording. */
   flush(): Reading[] {
     const readings: Reading[] = [];

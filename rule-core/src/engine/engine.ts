@@ -469,20 +469,22 @@ export class RuleEngine {
   }
 
   /**
-   * Stops evaluating a device (and its derived readings) whose readings now go to another
-   * processor instance, so this one does not wait for them and report the device missing. Its
-   * unresolved alerts are remembered, to be continued if the device comes back here.
+   * Stops evaluating what is kept under `id` (as in `checkpoint`): a device and its derived
+   * readings, or a camera site, whose records now go to another processor instance, so this one
+   * neither waits for them and reports the device missing nor clears its camera alerts. Its
+   * unresolved alerts are remembered, to be continued if it comes back here.
    */
-  forgetDevice(deviceId: string): void {
-    this.forget(deviceId);
-    for (const derived of this.derivedNames) this.forget(engineId(deviceId, derived));
+  forgetDevice(id: string): void {
+    this.forget(this.devices, id);
+    for (const derived of this.derivedNames) this.forget(this.devices, engineId(id, derived));
+    this.forget(this.sites, id);
   }
 
-  private forget(id: string) {
-    const device = this.devices.get(id);
+  private forget(places: IdMap<Device>, id: string) {
+    const device = places.get(id);
     if (device === undefined) return;
-    this.devices.delete(id);
-    for (const tracker of device.trackers) {
+    places.delete(id);
+    for (const tracker of [...device.trackers, ...device.eventTrackers]) {
       this.timed.delete(tracker);
       if (tracker.alert === null) continue;
       this.open.delete(tracker.key);

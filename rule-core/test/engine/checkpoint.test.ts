@@ -249,3 +249,29 @@ describe('restoring safely', () => {
     expect(new RuleEngine(ruleSet([{ ...PM25_RULE, id: 'other' }])).restore(checkpoint)).toEqual({ restored: 0, dropped: 1 });
   });
 });
+
+describe('handing a device over to another instance', () => {
+  it('forgets a camera and its site, so this instance no longer clears their alerts', () => {
+    const rule: RuleInput = { ...base, id: 'intrusions', type: 'camera-event-count', domain: 'traffic', eventTypes: ['intrusion'], minCount: 2, windowSeconds: 600, clearAfterSeconds: 900 };
+    const engine = new RuleEngine(ruleSet([rule, { ...rule, id: 'site-intrusions', groupBy: 'site' }]));
+    const camera = { deviceId: 'CAM-01', domain: 'traffic', kind: 'camera', siteId: 'DEPOT-1', ward: 'Phường Hoàn Kiếm' } as const;
+    for (const minute of [0, 1]) {
+      engine.onCameraEvent({ ...camera, ts: T0 + minute * MINUTE, seq: minute, receivedAt: T0 + minute * MINUTE, eventId: `e${minute}`, eventType: 'intrusion', confidence: 0.9, count: 1 });
+    }
+    expect(engine.openAlerts()).toHaveLength(2);
+
+    engine.forgetDevice('CAM-01');
+    engine.forgetDevice('DEPOT-1');
+    expect(engine.openAlerts()).toEqual([]);
+    expect(engine.checkpoint('CAM-01', T0)).toBeUndefined();
+    expect(engine.tick(T0 + 60 * MINUTE)).toEqual([]);
+  });
+
+  it('forgets the hour being averaged and the station’s VN_AQI hours', () => {
+    const derivations = new Derivations();
+    for (const minute of [0, 30, 60, 90]) derivations.add(readingAt(minute, { pm25: 100 }));
+    expect(derivations.save(AIR_STATION.deviceId, 'environment')).toHaveProperty('hourly');
+    derivations.forget(AIR_STATION.deviceId);
+    expect(derivations.save(AIR_STATION.deviceId, 'environment')).toEqual({});
+  });
+});
