@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connectAsync } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReadingSchema, type Reading } from '../../contracts/src/index.js';
 import { freePort, startCityProcess, type CityProcess } from './support/city-process.js';
@@ -34,8 +35,8 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function start(): Promise<CityProcess> {
-  running = await startCityProcess(environment);
+async function start(overrides: Record<string, string> = {}): Promise<CityProcess> {
+  running = await startCityProcess({ ...environment, ...overrides });
   return running;
 }
 
@@ -168,9 +169,17 @@ describe('npm start again on the same data directory', () => {
     }, 120_000);
   }
 
-  it('after SIGKILL: the readings of every start are still there', async () => {
-    await start();
+  it('with MQTT_DEVICE_PASSWORD and IOC_TOKEN_SECRET set, those win over the kept ones, which stay for later; the readings of every start are there', async () => {
+    const chosen = { MQTT_DEVICE_PASSWORD: 'chosen device password', IOC_TOKEN_SECRET: 'a chosen session key of at least 32 characters' };
+    const city = await start(chosen);
+    expect(city.banner.text).toContain('device login device / the password in MQTT_DEVICE_PASSWORD');
+    expect(await readFile(join(dataDir, 'secrets.json'), 'utf8')).toBe(secrets);
+    // A token signed with the kept key is not valid under the chosen one.
+    expect((await api(city, '/api/me', { token })).status).toBe(401);
+    await expect(connectAsync(city.banner.mqttUrl, { username: 'device', password: devicePassword, reconnectPeriod: 0 })).rejects.toThrow();
+    sent.push(...(await publishReadings(city, chosen.MQTT_DEVICE_PASSWORD, 5)));
+    await untilStored(sent);
+    expect(sent).toHaveLength(20);
     expect(await storedSeqs()).toEqual(expect.arrayContaining(sent));
-    expect(sent).toHaveLength(15);
   }, 120_000);
 });
