@@ -2,7 +2,8 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { BUS_TOPICS, type DeadLetter } from '../../../../contracts/src/index.js';
+import { BUS_TOPICS, type DeadLetter, type DeviceCheckpoint } from '../../../../contracts/src/index.js';
+import { encodeFrame, storedRecord } from '../../../src/bus/embedded/frame.js';
 import { InProcessBus, type InProcessBusOptions } from '../../../src/bus/index.js';
 import { createLogger } from '../../../src/logger.js';
 import { telemetry } from '../records.js';
@@ -135,6 +136,31 @@ describe('embedded bus on disk', () => {
     expect(got).toEqual(range(0, 250).flatMap((seq) => [`air-1/${seq}`, `air-2/${seq}`]));
   });
 
+  it('compacts when it opens, and finishes a compaction a crash interrupted: the latest checkpoint per device, once', async () => {
+    const place = directory();
+    const first = bus({ directory: place });
+    for (let version = 1; version <= 3; version++) await first.publish(BUS_TOPICS.devices, ['air-1', 'air-2'].map((deviceId) => ({ key: deviceId, value: checkpoint(deviceId, version) })));
+    await close(first);
+    // The state a crash leaves between writing the compacted file (offsets 4 and 5) and deleting what it replaces.
+    const folder = join(place, `${BUS_TOPICS.devices}-0`);
+    const latest = [4, 5].map((offset, i) => storedRecord(offset, 1, `air-${i + 1}`, '', JSON.stringify(checkpoint(`air-${i + 1}`, 3))));
+    writeFileSync(join(folder, '00000000000000000000-00000000000000000006-00000000000000000004.swap'), encodeFrame(latest));
+    writeFileSync(join(folder, '00000000000000000000-00000000000000000006-00000000000000000004.swap.tmp'), 'half written');
+
+    const second = bus({ directory: place });
+    const read: string[] = [];
+    await second.readToEnd(BUS_TOPICS.devices, async (records) => void read.push(...records.map((r) => `${r.offset}:${r.key}@${r.value.checkpointedAt}`)));
+    expect(read).toEqual(['4:air-1@3', '5:air-2@3']);
+    expect(readdirSync(folder).filter((name) => !name.endsWith('.json')).sort()).toEqual(['00000000000000000004.log']);
+    await second.publish(BUS_TOPICS.devices, [{ key: 'air-1', value: checkpoint('air-1', 4) }]);
+    await close(second);
+
+    const third = bus({ directory: place });
+    const again: string[] = [];
+    await third.readToEnd(BUS_TOPICS.devices, async (records) => void again.push(...records.map((r) => `${r.key}@${r.value.checkpointedAt}`)));
+    expect(again).toEqual(['air-2@3', 'air-1@4']);
+  });
+
   it('refuses a second bus on a directory in use, and opens it again once closed', async () => {
     const place = directory();
     const first = bus({ directory: place });
@@ -184,6 +210,10 @@ describe('embedded bus in memory', () => {
     expect(handled).toEqual(range(0, 60));
   });
 });
+
+function checkpoint(deviceId: string, version: number): DeviceCheckpoint {
+  return { deviceId, domain: 'environment', kind: 'air-station', siteId: 'st-1', ward: 'Phường Láng', partition: 0, lastReceivedAt: 1795000000000, usualIntervalMs: 60_000, intervals: version, checkpointedAt: version };
+}
 
 function letter(i: number): DeadLetter {
   return { source: 'mqtt', topic: 'ioc/x', receivedAt: i, code: 'IOC_PAYLOAD_NOT_JSON', reason: 'not JSON', issues: [], payload: 'x'.repeat(400), payloadEncoding: 'utf8' };
