@@ -225,6 +225,16 @@ describe('restoring safely', () => {
     expect(b.engine.checkpoint(AIR_STATION.deviceId, T0)?.streams[0].rules.find((rule) => rule.rule === 'pm25-anomaly')?.state).toMatchObject({ anomalous: true });
   });
 
+  it('drops a rule state its kind cannot read, and only that one', () => {
+    const rising: RuleInput = { ...base, id: 'rising', type: 'rate-of-change', domain: 'environment', metric: 'pm25', windowSeconds: 600, maxRisePerMinute: 5, minReadings: 3 };
+    const a = new Pipeline(ruleSet([PM25_RULE, rising]));
+    a.run(breach);
+    const [checkpoint] = a.checkpoints([AIR_STATION.deviceId], T0);
+    const rules = checkpoint.streams[0].rules.map((rule) => (rule.rule === 'rising' ? { ...rule, state: { window: { t: [T0], v: [] } } } : rule));
+    const tampered = { ...checkpoint, streams: [{ ...checkpoint.streams[0], rules }] };
+    expect(Pipeline.restarted(ruleSet([PM25_RULE, rising]), a, []).engine.restore(tampered)).toEqual({ restored: 1, dropped: 1 });
+  });
+
   it('keeps the state of each rule set apart, the same rule id in two sets included', () => {
     const department = RuleSetSchema.parse({ id: 'so-tnmt', version: 3, rules: [{ ...PM25_RULE, warning: 100, forSeconds: 600 }] });
     const sets = [ruleSet([PM25_RULE]), department];
