@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BUS_TOPICS, isRuleSetRemoval, type RuleSet, type RuleSetInput } from '../../contracts/src/index.js';
+import { BUS_TOPICS, RuleSetSchema, isRuleSetRemoval, type RuleSet, type RuleSetInput } from '../../contracts/src/index.js';
 import type { DeliveredRecord } from '../../platform/src/index.js';
 import { ADMIN_PASSWORD, OPERATOR, startTestDashboard, waitFor, type TestDashboard } from './support/test-dashboard.js';
 
@@ -90,6 +90,28 @@ describe('changing rule sets', () => {
     expect(stale.status).toBe(409);
     expect(stale.body.code).toBe('IOC_RULE_SET_VERSION');
     expect(stale.body.message).toContain('send version 2');
+  });
+
+  it('lists exactly the sets in force on ioc.rules: several at once, and a removal published by any tool takes one out', async () => {
+    const token = await test.login(DEPARTMENT.username, DEPARTMENT.password);
+    const defaults: RuleSet = { ...(airRules(1) as RuleSet), id: 'default', rules: [{ ...(airRules(1).rules[0] as RuleSet['rules'][number]), id: 'pm25-default' }] };
+    await test.bus.publish(BUS_TOPICS.rules, [{ key: 'default', value: RuleSetSchema.parse(defaults) }]);
+    expect((await put(token, { ruleSet: airRules(1), comment: 'the department’s own limits' })).status).toBe(200);
+    const inForce = async () => ((await test.get<RuleSet[]>('/api/rule-sets', token)) ?? []).map((set) => `${set.id}@${set.version}`);
+    await expect.poll(inForce).toEqual(['default@1', 'environment@1']);
+
+    // As a processor or another dashboard would: straight on the bus.
+    await test.bus.publish(BUS_TOPICS.rules, [{ key: 'environment', value: { id: 'environment', removed: true, version: 2, removedAt: Date.now(), removedBy: 'ops-script', reason: 'season over' } }]);
+    await expect.poll(inForce).toEqual(['default@1']);
+    const history = await test.get<Array<{ kind: string; changedBy: string; comment?: string }>>('/api/rule-sets/environment/history', token);
+    expect(history?.map((entry) => [entry.kind, entry.changedBy, entry.comment])).toEqual([
+      ['version', DEPARTMENT.username, 'the department’s own limits'],
+      ['removal', 'ops-script', 'season over'],
+    ]);
+    // Publishing it again starts from the removal's version.
+    expect((await put(token, { ruleSet: airRules(2), comment: 'back for the dry season' })).body.code).toBe('IOC_RULE_SET_VERSION');
+    expect((await put(token, { ruleSet: airRules(3), comment: 'back for the dry season' })).status).toBe(200);
+    await expect.poll(inForce).toEqual(['default@1', 'environment@3']);
   });
 
   it('does not let operators change rules', async () => {
