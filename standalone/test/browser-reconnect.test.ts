@@ -92,6 +92,8 @@ describe('an open dashboard page when npm start restarts', () => {
       expect(await page.isVisible('#login-view')).toBe(false);
       expect(await page.textContent('#user-name')).toBe('admin');
       await expect.poll(shownAlerts, { timeout: 10_000 }).toEqual(before);
+      // Alerts the operator already saw are not announced again (no highlight, no chime).
+      expect(await page.locator('.alert.is-new').count()).toBe(0);
       expect(await page.textContent('.alert.state-acknowledged')).toContain(COMMENT);
       const screenshot = join(tmpdir(), `ioc-reconnect-after-${how === 'Ctrl+C' ? 'stop' : 'kill'}.png`);
       await page.screenshot({ path: screenshot });
