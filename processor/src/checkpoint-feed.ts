@@ -3,6 +3,7 @@ import type { Bus, DeliveredRecord, Logger, Subscription } from '../../platform/
 import { summarizeIssues } from '../../platform/src/index.js';
 import { restoreRuleState, takeRuleState, type Derivations, type RuleEngine } from '../../rule-core/src/index.js';
 import { DeviceCheckpoints } from './device-checkpoints.js';
+import type { ProcessorMetrics } from './metrics.js';
 import { RuleStateCheckpoints, SOURCE_HEADER } from './rule-state-checkpoints.js';
 
 export interface CheckpointFeedOptions {
@@ -10,6 +11,7 @@ export interface CheckpointFeedOptions {
   engine: RuleEngine;
   derivations: Derivations;
   logger: Logger;
+  metrics: ProcessorMetrics;
   /** This instance's own group: partitions taken over later come with their latest checkpoints. */
   groupId: string;
   clock: () => number;
@@ -125,6 +127,7 @@ export class CheckpointFeed {
       try {
         taken = await settled(() => this.take(undefined, CHECKPOINT_SLICE));
       } catch (error) {
+        this.options.metrics.checkpointsDeferred.inc();
         this.options.logger.warn({ err: error }, 'checkpoint skipped: alert changes are not on the bus yet; trying again at the next one');
         return;
       }
@@ -134,14 +137,16 @@ export class CheckpointFeed {
 
   /** Publishes checkpoints taken; what the bus refuses goes out with the next ones. */
   async publish(taken: TakenCheckpoints): Promise<void> {
-    const { bus, logger } = this.options;
+    const { bus, logger, metrics } = this.options;
     if (taken.ruleState.length > 0) {
       try {
         await bus.publish(
           BUS_TOPICS.ruleState,
           taken.ruleState.map(({ checkpoint, source }) => ({ key: checkpoint.deviceId, value: checkpoint, headers: { [SOURCE_HEADER]: source } })),
         );
+        metrics.checkpointsPublished.inc({ topic: BUS_TOPICS.ruleState }, taken.ruleState.length);
       } catch (error) {
+        metrics.checkpointsDeferred.inc();
         this.ruleState.unpublished(taken.ruleState.map(({ checkpoint }) => checkpoint.deviceId));
         logger.warn({ err: error, devices: taken.ruleState.length }, 'rule state checkpoints not published yet; retrying with the next ones');
       }
@@ -149,7 +154,9 @@ export class CheckpointFeed {
     if (taken.devices.length > 0) {
       try {
         await bus.publish(BUS_TOPICS.devices, taken.devices.map((value) => ({ key: value.deviceId, value })));
+        metrics.checkpointsPublished.inc({ topic: BUS_TOPICS.devices }, taken.devices.length);
       } catch (error) {
+        metrics.checkpointsDeferred.inc();
         this.devices.unpublished(taken.devices);
         logger.warn({ err: error, devices: taken.devices.length }, 'device checkpoints not published yet; retrying with the next ones');
       }
@@ -158,8 +165,10 @@ export class CheckpointFeed {
 
   /** Restores one rule state checkpoint; returns the rules whose state it restored. */
   private restore(checkpoint: RuleStateCheckpoint): number {
-    const { engine, derivations } = this.options;
-    return restoreRuleState(engine, derivations, checkpoint).restored;
+    const { engine, derivations, metrics } = this.options;
+    const { restored } = restoreRuleState(engine, derivations, checkpoint);
+    metrics.ruleStatesRestored.inc(restored);
+    return restored;
   }
 
   private readonly onDevices = (records: DeliveredRecord<typeof BUS_TOPICS.devices>[]): Promise<void> => {

@@ -19,6 +19,22 @@ export function createProcessorMetrics(registry: Registry) {
       help: 'Unresolved alerts held by this processor',
       registers: [registry],
     }),
+    checkpointsPublished: new Counter({
+      name: 'ioc_processor_checkpoints_published_total',
+      help: 'Device checkpoints the bus took, by topic (ioc.devices, ioc.rule-state)',
+      labelNames: ['topic'] as const,
+      registers: [registry],
+    }),
+    checkpointsDeferred: new Counter({
+      name: 'ioc_processor_checkpoints_deferred_total',
+      help: 'Checkpoint rounds put off because the bus refused alert changes or checkpoints; the devices go out with the next round',
+      registers: [registry],
+    }),
+    ruleStatesRestored: new Counter({
+      name: 'ioc_processor_rule_states_restored_total',
+      help: 'Rules whose state for a device was restored from ioc.rule-state (at start, at assignment, or handed over at a rebalance)',
+      registers: [registry],
+    }),
     processingLatency: new Histogram({
       name: 'ioc_processor_latency_seconds',
       help: 'From ingest accepting a reading to the processor having published its alert changes',

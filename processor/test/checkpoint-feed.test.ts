@@ -1,8 +1,10 @@
+import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUS_TOPICS, type Alert } from '../../contracts/src/index.js';
 import { InProcessBus, createLogger, type DeliveredRecord } from '../../platform/src/index.js';
 import { Derivations, RuleEngine } from '../../rule-core/src/index.js';
 import { CheckpointFeed } from '../src/checkpoint-feed.js';
+import { createProcessorMetrics } from '../src/metrics.js';
 import { MINUTE, PM25_RULE, T0, readingAt, ruleSet } from '../../test-support/readings.js';
 
 const logger = createLogger('processor-test', 'silent');
@@ -21,7 +23,8 @@ async function until(what: string, condition: () => boolean) {
 /** One processor instance's engine and checkpoints, on the shared bus. */
 async function instance(bus: InProcessBus, name: string) {
   const engine = new RuleEngine(RULES);
-  const feed = new CheckpointFeed({ bus, engine, derivations: new Derivations(), logger, groupId: `checkpoints-${name}`, clock: Date.now });
+  const registry = new Registry();
+  const feed = new CheckpointFeed({ bus, engine, derivations: new Derivations(), logger, metrics: createProcessorMetrics(registry), groupId: `checkpoints-${name}`, clock: Date.now });
   await feed.start();
   stop.push(() => feed.stop());
   /** Evaluates PM2.5 readings of the minutes given, as read from telemetry partition 0. */
@@ -31,7 +34,8 @@ async function instance(bus: InProcessBus, name: string) {
       feed.noteReading(reading, 0);
       return [...engine.onReading(reading)];
     });
-  return { engine, feed, evaluate };
+  const restored = async () => (await registry.getSingleMetric('ioc_processor_rule_states_restored_total')!.get()).values[0]?.value ?? 0;
+  return { engine, feed, evaluate, restored };
 }
 
 describe('checkpoint feed', () => {
@@ -55,6 +59,7 @@ describe('checkpoint feed', () => {
 
     // It arrives after the second instance was given the partition, which restores it then.
     await until('the second instance has restored it', () => second.engine.checkpoint('AQ-HK-01', 0)?.streams[0].lastTs === T0 + 2 * MINUTE);
+    expect(await second.restored()).toBe(1);
     expect(second.evaluate([3, 4], 200)).toEqual([]);
     expect(second.evaluate([5], 200)).toMatchObject([{ lastChange: 'opened', openedAt: T0 + 5 * MINUTE }]);
   });

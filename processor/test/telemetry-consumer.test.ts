@@ -48,7 +48,7 @@ async function start() {
   const engine = new RuleEngine(ruleSet([{ ...PM25_RULE, forSeconds: 0 }]));
   const derivations = new Derivations();
   const publisher = new AlertPublisher(new Outbox(bus), engine, createProcessorMetrics(new Registry()));
-  const checkpoints = new CheckpointFeed({ bus, engine, derivations, logger, groupId: 'checkpoints', clock: Date.now });
+  const checkpoints = new CheckpointFeed({ bus, engine, derivations, logger, metrics: createProcessorMetrics(new Registry()), groupId: 'checkpoints', clock: Date.now });
   const consumer = new TelemetryConsumer({ bus, engine, derivations, publisher, checkpoints, metrics: createProcessorMetrics(new Registry()), clock: Date.now });
   await consumer.start();
   stop.push(() => bus.close(), () => consumer.stop());
