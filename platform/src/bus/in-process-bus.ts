@@ -12,6 +12,8 @@ import { PartitionLog } from './embedded/partition-log.js';
 import type { BusMetrics } from './metrics.js';
 
 const MIB = 1024 * 1024;
+/** How long stop and close wait for a batch being handled; a handler stuck longer has it delivered again after a restart. */
+const STOP_WAIT_MS = 5_000;
 
 export interface InProcessBusOptions {
   /**
@@ -54,6 +56,8 @@ interface Group {
   paused: boolean;
   running: boolean;
   stopped: boolean;
+  /** The delivery under way, which stop and close wait for so the batch's offsets are committed. */
+  inFlight: Promise<void> | null;
 }
 
 interface TopicState {
@@ -147,6 +151,7 @@ export class InProcessBus implements Bus {
       paused: false,
       running: false,
       stopped: false,
+      inFlight: null,
     };
     state.groups.set(group.id, group);
     // One member per group in a process: it owns the topic's one partition.
@@ -164,6 +169,7 @@ export class InProcessBus implements Bus {
         group.stopped = true;
         state.groups.delete(group.id);
         this.wakePublishers(state);
+        await settleWithin([group.inFlight], STOP_WAIT_MS);
         await this.offsets.save();
       },
     };
@@ -186,12 +192,17 @@ export class InProcessBus implements Bus {
     if (this.closed) return;
     this.closed = true;
     for (const timer of this.timers) clearInterval(timer);
+    const deliveries: Array<Promise<void> | null> = [];
     for (const state of this.topics.values()) {
-      for (const group of state.groups.values()) group.stopped = true;
+      for (const group of state.groups.values()) {
+        group.stopped = true;
+        deliveries.push(group.inFlight);
+      }
       state.groups.clear();
       this.wakePublishers(state);
     }
     try {
+      await settleWithin(deliveries, STOP_WAIT_MS);
       await this.commit.drain();
       await this.offsets.save();
     } finally {
@@ -251,7 +262,7 @@ export class InProcessBus implements Bus {
   private schedule(state: TopicState, group: Group): void {
     if (group.running || group.paused || group.stopped || group.position >= state.log.durableEnd) return;
     group.running = true;
-    setImmediate(() => void this.deliver(state, group));
+    group.inFlight = new Promise((resolve) => setImmediate(() => void this.deliver(state, group).finally(resolve)));
   }
 
   private async deliver(state: TopicState, group: Group): Promise<void> {
@@ -271,10 +282,8 @@ export class InProcessBus implements Bus {
     if (records[0].offset < handledEnd) this.metrics?.redeliveries.inc(labels, records.filter((record) => record.offset < handledEnd).length);
     try {
       await group.handler(records.map((record) => delivered(topic, record)));
-      if (!group.stopped) {
-        group.position = end;
-        this.offsets.commit(group.id, topic, end);
-      }
+      group.position = end;
+      this.offsets.commit(group.id, topic, end);
       this.handledEnd.set(handledKey, Math.max(handledEnd, end));
       this.metrics?.batchesHandled.inc(labels);
       this.metrics?.recordsHandled.inc(labels, records.length);
@@ -313,4 +322,12 @@ function delivered<T extends BusTopic>(topic: T, record: StoredRecord): Delivere
     value: decodeValue<T>(record.value),
     headers: record.headers === '' ? {} : (JSON.parse(record.headers) as Record<string, string>),
   };
+}
+
+/** Waits for the deliveries to end, or `ms`, whichever comes first. */
+async function settleWithin(deliveries: ReadonlyArray<Promise<void> | null>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([Promise.all(deliveries), timeout]);
+  clearTimeout(timer);
 }

@@ -100,6 +100,29 @@ describe('embedded bus on disk', () => {
     expect(after).toEqual([10, 11, 12]);
   });
 
+  it('lets the batch being handled finish at a clean close and commits it, so a restart does not deliver it again', async () => {
+    const place = directory();
+    const first = bus({ directory: place });
+    await first.publish(BUS_TOPICS.telemetry, telemetry(['air-1'], 5));
+    let started = false;
+    let finished = false;
+    await first.consume(BUS_TOPICS.telemetry, { groupId: 'store', fromBeginning: true }, async () => {
+      started = true;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      finished = true;
+    });
+    await until(() => started);
+    await close(first);
+    expect(finished).toBe(true);
+
+    const second = bus({ directory: place });
+    await second.publish(BUS_TOPICS.telemetry, telemetry(['air-1'], 1, 5));
+    const again: number[] = [];
+    await second.consume(BUS_TOPICS.telemetry, { groupId: 'store', fromBeginning: true }, async (records) => void again.push(...records.map((r) => r.value.seq)));
+    await until(() => again.length >= 1);
+    expect(again).toEqual([5]);
+  });
+
   it('forgets a group that committed nothing for a week (as Kafka does), so groups named per instance do not pile up', async () => {
     let now = 1_795_000_000_000;
     const place = directory();
