@@ -120,6 +120,40 @@ describe('rule state restored from a checkpoint', () => {
     expect(fresh.run(steps.slice(cut)).some((alert) => alert.ruleId === 'env-air-pm25-unusual')).toBe(false);
   });
 
+  it('continues every kind of device under the default rules, every rule on, exactly as without the restart', () => {
+    const profiles: Array<[Reading['kind'], Reading['domain'], Reading['metrics']]> = [
+      ['air-station', 'environment', { pm25: 45, pm10: 80, no2: 60, so2: 40, co: 3000, o3: 80, noise: 62 }],
+      ['surface-water-station', 'environment', { ph: 7.2, dissolvedOxygen: 6.5, cod: 10, tss: 40, ammonium: 0.15, waterTemperature: 27 }],
+      ['wastewater-station', 'environment', { ph: 7, cod: 90, tss: 55, ammonium: 5, waterTemperature: 32 }],
+      ['traffic-counter', 'traffic', { vehicleCount: 60, meanSpeed: 35, occupancy: 30 }],
+      ['reservoir-station', 'reservoir', { waterLevel: 9, rainfall: 4, inflow: 120, gateOpening: 20 }],
+      ['lighting-cabinet', 'lighting', { power: 3000, voltage: 224, current: 14, faults: 0 }],
+    ];
+    // Every 5 minutes for three days: a daily cycle, noise, and on the third day every metric
+    // four times its usual value for an hour.
+    const perDay = 288;
+    const steps: Step[] = [];
+    for (let i = 0; i < 3 * perDay; i++) {
+      for (const [k, [kind, domain, typical]] of profiles.entries()) {
+        const swing = 1 + 0.3 * Math.sin((2 * Math.PI * i) / perDay) + 0.05 * Math.sin(i * (1.3 + k));
+        const disturbed = i >= 2 * perDay + 180 && i < 2 * perDay + 192 ? 4 : 1;
+        const metrics = Object.fromEntries(Object.entries(typical).map(([metric, value]) => [metric, metric === 'faults' ? 0 : (value as number) * swing * disturbed]));
+        const place = { deviceId: `${kind}-1`, domain, kind, siteId: `${kind}-1`, ward: 'Phường Hoàn Kiếm' };
+        steps.push({ reading: readingAt(i * 5, metrics, place) });
+      }
+      steps.push({ tick: T0 + i * 5 * MINUTE + 2 * MINUTE });
+    }
+    const defaults = defaultRuleSet();
+    const everyRule = { ...defaults, rules: defaults.rules.map((rule) => ({ ...rule, enabled: true })) };
+    const ids = profiles.map(([kind]) => `${kind}-1`);
+    const cut = 7 * (2 * perDay + 80) + 3;
+    const { expected, actual, a, b } = restartAt(everyRule, steps, cut, ids);
+    const anomalies = expected.filter((alert) => alert.ruleType === 'anomaly' && alert.lastChange === 'opened').map((alert) => alert.deviceId);
+    expect(anomalies.sort()).toEqual(['air-station-1', 'lighting-cabinet-1', 'traffic-counter-1']);
+    expect(actual).toEqual(expected);
+    expect(b.engine.openAlerts()).toEqual(a.engine.openAlerts());
+  });
+
   it('reports a device gone quiet from its learned report interval, as the stopped engine would have', () => {
     const silence: RuleInput = { ...base, id: 'silence', type: 'missing-data', domain: 'environment', intervalMultiplier: 3, minIntervalSeconds: 60, startupGraceSeconds: 0 };
     const steps: Step[] = [];
