@@ -10,7 +10,7 @@ import { AlertActions } from './alerts/alert-actions.js';
 import { AlertStore, type AlertStoreOptions } from './alerts/alert-store.js';
 import { AuditLog } from './audit/audit-log.js';
 import { LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle.js';
-import { generatePassword } from './auth/password.js';
+import { ensureFirstAdmin } from './auth/first-admin.js';
 import { SessionTokens, generateTokenSecret } from './auth/tokens.js';
 import { UserAccounts } from './auth/user-accounts.js';
 import { UserStore, type NewUser } from './auth/users.js';
@@ -99,11 +99,7 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
   const record = await openRecord(options.database);
   const auditLog = new AuditLog({ record, bus: options.bus, logger, now });
   const users = await UserStore.open({ record, auditLog, now, refreshMs: options.accountsRefreshMs });
-  // Without a configured password, the first admin gets a generated one only while no admin can
-  // log in (the first start); later starts leave the account as its users left it.
-  const needsAdmin = !users.list().some((user) => user.role === 'admin' && !user.disabled);
-  const adminPassword = options.users.adminPassword ?? (needsAdmin ? generatePassword() : undefined);
-  const generatedAdminPassword = options.users.adminPassword === undefined ? adminPassword : undefined;
+  const { adminPassword } = options.users;
   const configured = await users.configure([
     ...(adminPassword === undefined ? [] : [{ username: 'admin', role: 'admin' as const, password: adminPassword, source: 'IOC_ADMIN_PASSWORD' as const }]),
     ...(options.users.seed ?? []).map((user) => ({ ...user, source: 'IOC_USERS' as const })),
@@ -111,6 +107,8 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
   for (const { username, source, created, changed } of configured) {
     await auditLog.record({ actor: 'system', action: 'user.configure', target: username, details: { source, created, changed } });
   }
+  // Without a configured password, only while no admin can log in (the first start); later starts leave the account as its users left it.
+  const generatedAdminPassword = adminPassword === undefined ? await ensureFirstAdmin(users) : undefined;
   if (options.tokenSecret === undefined) logger.warn('IOC_TOKEN_SECRET is not set: sessions end when this process stops and work on this replica only');
   const tokens = new SessionTokens({ secret: options.tokenSecret ?? generateTokenSecret(), ttlMs: options.tokenTtlMs ?? TWELVE_HOURS, now });
   const verifySession = (token: string) => users.current(tokens.verify(token));
@@ -156,7 +154,13 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
   await registerStaticAssets(app, PUBLIC_FOLDER);
   loginRoute(app, sessionDeps);
   await app.register(async (api) => {
-    requireLogin(api, verifySession);
+    // Each request first checks the accounts revision, so an account disabled or changed on
+    // another replica is refused here at once (live connections: within accountsRefreshMs).
+    requireLogin(api, async (token) => {
+      const session = tokens.verify(token);
+      await users.refresh();
+      return users.current(session);
+    });
     userRoutes(api, sessionDeps);
     alertRoutes(api, { record, actions });
     stationRoutes(api, { stations });

@@ -15,12 +15,12 @@ declare module 'fastify' {
  * onRequest hook: accepts `Authorization: Bearer <token>` and nothing else. `verify` checks the
  * token and the account behind it as it stands now (disabled, deleted, role changed).
  */
-export function authenticate(verify: (token: string) => Session) {
+export function authenticate(verify: (token: string) => Session | Promise<Session>) {
   return async (request: FastifyRequest) => {
     const header = request.headers.authorization ?? '';
     const match = /^Bearer (\S+)$/i.exec(header);
     if (!match) throw dashboardError('IOC_UNAUTHENTICATED');
-    request.session = verify(match[1]);
+    request.session = await verify(match[1]);
   };
 }
 
@@ -28,7 +28,7 @@ export function authenticate(verify: (token: string) => Session) {
  * Puts every route registered on `api` behind `authenticate`, and says so in the OpenAPI document:
  * the bearer scheme and the 401 answer.
  */
-export function requireLogin(api: FastifyInstance, verify: (token: string) => Session) {
+export function requireLogin(api: FastifyInstance, verify: (token: string) => Session | Promise<Session>) {
   // Declared up front (null until `authenticate` sets it) so every request object keeps one shape.
   api.decorateRequest('session', null as never);
   api.addHook('onRequest', authenticate(verify));
