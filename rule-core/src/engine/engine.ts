@@ -228,6 +228,8 @@ export class RuleEngine {
    * created for the key takes its alert over, so a breach that persists does not open a second one.
    */
   private readonly known = new Map<string, Alert>();
+  /** Rule sets taken out of force and not put back, by id. */
+  private readonly removals = new Map<string, RuleSetRemoval>();
   /** Every `Reading.derived` name seen, to find a device's derived readings by id. */
   private readonly derivedNames = new Set<string>();
   /** The metrics of the reading being evaluated. */
@@ -257,6 +259,7 @@ export class RuleEngine {
    * `now` and returned. Other sets' rules and alerts are left as they are.
    */
   putRuleSet(ruleSet: RuleSet, now: number): readonly Alert[] {
+    this.removals.delete(ruleSet.id);
     const sets = this.ruleSets;
     const at = sets.findIndex(({ id }) => id === ruleSet.id);
     if (at >= 0) sets[at] = ruleSet;
@@ -270,14 +273,33 @@ export class RuleEngine {
    * devices this engine does not evaluate are forgotten: whoever evaluates them resolves them.
    */
   removeRuleSet(removal: RuleSetRemoval, now: number): readonly Alert[] {
+    this.removals.set(removal.id, removal);
     if (!this.sets.has(removal.id)) return NO_CHANGES;
     for (const [key, alert] of this.known) if (ruleSetOf(alert) === removal.id) this.known.delete(key);
-    const comment = removal.reason === undefined ? RULE_SET_REMOVED_COMMENT : `${RULE_SET_REMOVED_COMMENT}: ${removal.reason}`;
     return this.setRuleSets(
       this.ruleSets.filter((set) => set.id !== removal.id),
       now,
-      { by: removal.removedBy, comment },
+      resolutionOf(removal),
     );
+  }
+
+  /**
+   * Resolves the unresolved alerts remembered from the bus whose rule set was removed (see
+   * removeRuleSet), and returns them: alerts no instance resolved because the one that held
+   * them stopped before its resolutions were on the bus. Call it once `ioc.alerts` has been
+   * read to its end at start-up; resolving the same alert again elsewhere is harmless, as
+   * snapshots merge.
+   */
+  resolveAlertsOfRemovedSets(now: number): readonly Alert[] {
+    const resolved: Alert[] = [];
+    for (const [key, alert] of this.known) {
+      const removal = this.removals.get(ruleSetOf(alert));
+      if (removal === undefined) continue;
+      const { by, comment } = resolutionOf(removal);
+      resolved.push(resolveAlert(alert, by, after(alert, now), comment));
+      this.known.delete(key);
+    }
+    return resolved.length === 0 ? NO_CHANGES : resolved;
   }
 
   /**
@@ -800,6 +822,10 @@ export class RuleEngine {
       since: tracker.breachSince,
     };
   }
+}
+
+function resolutionOf(removal: RuleSetRemoval): Resolution {
+  return { by: removal.removedBy, comment: removal.reason === undefined ? RULE_SET_REMOVED_COMMENT : `${RULE_SET_REMOVED_COMMENT}: ${removal.reason}` };
 }
 
 function placeOf(device: Device): RuleStateCheckpoint['place'] {

@@ -91,6 +91,26 @@ describe('several rule sets in force', () => {
     expect(again.id).not.toBe(opened.id);
   });
 
+  it('resolves at start-up the alerts of a removed set that the instance holding them did not resolve before it stopped', () => {
+    const first = new RuleEngine([defaultRuleSet(), departmentSet()]);
+    const opened = pm25From(first, [0, 1, 2, 3, 4, 5], 180);
+    // That instance stopped before publishing what the removal resolved; another starts: rule
+    // sets first (the set and its removal), then the alerts on the bus.
+    const restarted = new RuleEngine(defaultRuleSet());
+    restarted.putRuleSet(departmentSet(), T0 + 6 * MINUTE);
+    restarted.removeRuleSet({ id: 'so-tnmt-hanoi', removed: true, version: 2, removedAt: T0 + 6 * MINUTE, removedBy: 'admin.lan', reason: 'trial ended' }, T0 + 6 * MINUTE);
+    for (const alert of opened) restarted.applyAlert(alert);
+
+    const resolved = restarted.resolveAlertsOfRemovedSets(T0 + 7 * MINUTE);
+    expect(resolved).toHaveLength(1);
+    expect(resolved[0]).toMatchObject({ id: opened[0].id, ruleSetId: 'so-tnmt-hanoi', state: 'resolved', resolvedBy: 'admin.lan' });
+    expect(resolved[0].resolveComment).toContain('trial ended');
+    expect(restarted.resolveAlertsOfRemovedSets(T0 + 8 * MINUTE)).toEqual([]);
+    // The default set's alert is continued, not resolved.
+    expect(pm25From(restarted, [6], 180)).toEqual([]);
+    expect(restarted.openAlerts()).toMatchObject([{ id: opened[1].id }]);
+  });
+
   it('refuses the same set twice', () => {
     expect(() => new RuleEngine([departmentSet(), departmentSet(2)])).toThrow(/given twice/);
   });
