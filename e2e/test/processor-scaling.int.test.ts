@@ -54,6 +54,9 @@ async function alertsOf(topicPrefix: string, instances: Instance[], devices: str
   const stored = () => new Set(instances.flatMap((instance) => measured(instance).map((reading) => `${reading.deviceId}/${reading.seq}`))).size;
   for (let waited = 0; waited < 60_000 && stored() < readings.length; waited += 200) await sleep(200);
   expect(stored()).toBe(readings.length);
+  // The store writer is not the processor: wait for the rule engine to have seen them all too.
+  const evaluated = async () => (await Promise.all(instances.map(processed))).reduce((sum, count) => sum + count, 0);
+  for (let waited = 0; waited < 30_000 && (await evaluated()) < readings.length; waited += 200) await sleep(200);
   await sleep(1_000);
   return openedAlerts(alerts, new Set(devices));
 }
