@@ -46,28 +46,57 @@ export interface AlertPage {
  * Folds alert snapshots into the record: each alert as it stands (merged with `mergeAlert`, so
  * the order and repetition of at-least-once delivery change nothing) and its lifecycle steps,
  * each with an id derived from the alert and the step so that replicas and redeliveries write it
- * once. A batch is one transaction under the `alerts` write lock.
+ * once. A batch is one transaction under the `alerts` write lock, folded in memory first and
+ * written with a few multi-row statements (a restarted dashboard reads all of ioc.alerts again).
  */
 export async function recordAlerts(record: OperationsRecord, snapshots: readonly Alert[]): Promise<void> {
   if (snapshots.length === 0) return;
   await record.write('alerts', async (trx) => {
     const ids = [...new Set(snapshots.map((alert) => alert.id))];
-    const held = new Map<string, Alert>();
-    for (const row of await trx.selectFrom('alerts').select(['id', 'snapshot']).where('id', 'in', ids).execute()) {
-      held.set(row.id, AlertSchema.parse(JSON.parse(row.snapshot)));
+    const alerts = new Map<string, Alert>();
+    for (const part of chunks(ids)) {
+      for (const row of await trx.selectFrom('alerts').select(['id', 'snapshot']).where('id', 'in', part).execute()) {
+        alerts.set(row.id, AlertSchema.parse(JSON.parse(row.snapshot)));
+      }
     }
+    const steps = new LifecycleSteps();
     for (const snapshot of snapshots) {
-      const current = held.get(snapshot.id);
-      const merged = mergeAlert(current, snapshot);
-      held.set(merged.id, merged);
-      await upsertAlert(trx, merged);
-      await addLifecycle(trx, snapshot, merged);
+      const merged = mergeAlert(alerts.get(snapshot.id), snapshot);
+      alerts.set(merged.id, merged);
+      steps.add(snapshot, merged);
     }
+    const changed = ids.map((id) => alertRow(alerts.get(id)!));
+    for (const part of chunks(changed)) {
+      await trx
+        .insertInto('alerts')
+        .values(part)
+        .onConflict((conflict) =>
+          conflict.column('id').doUpdateSet((eb) => ({
+            key: eb.ref('excluded.key'),
+            rule_set_id: eb.ref('excluded.rule_set_id'),
+            rule_id: eb.ref('excluded.rule_id'),
+            domain: eb.ref('excluded.domain'),
+            device_id: eb.ref('excluded.device_id'),
+            site_id: eb.ref('excluded.site_id'),
+            ward: eb.ref('excluded.ward'),
+            metric: eb.ref('excluded.metric'),
+            severity: eb.ref('excluded.severity'),
+            state: eb.ref('excluded.state'),
+            opened_at: eb.ref('excluded.opened_at'),
+            updated_at: eb.ref('excluded.updated_at'),
+            resolved_at: eb.ref('excluded.resolved_at'),
+            search_text: eb.ref('excluded.search_text'),
+            snapshot: eb.ref('excluded.snapshot'),
+          })),
+        )
+        .execute();
+    }
+    await steps.write(trx);
   });
 }
 
-async function upsertAlert(trx: Kysely<RecordSchema>, alert: Alert) {
-  const row: AlertsTable = {
+function alertRow(alert: Alert): AlertsTable {
+  return {
     id: alert.id,
     key: alert.key,
     rule_set_id: ruleSetOf(alert),
@@ -85,46 +114,68 @@ async function upsertAlert(trx: Kysely<RecordSchema>, alert: Alert) {
     search_text: alertSearchText(alert),
     snapshot: JSON.stringify(alert),
   };
-  const { id: _id, ...changes } = row;
-  await trx
-    .insertInto('alerts')
-    .values(row)
-    .onConflict((conflict) => conflict.column('id').doUpdateSet(changes))
-    .execute();
 }
 
 /**
- * Opening, escalating and de-escalating come from the snapshot that made them (one entry per
- * change and time); the acknowledgement and resolution come from the merged alert, since when two
- * replicas act at once the merge decides which one stands.
+ * The lifecycle steps a batch adds. Opening, escalating and de-escalating come from the snapshot
+ * that made them (one entry per change and time); the acknowledgement and resolution from the
+ * merged alert, since when two replicas act at once the merge decides which one stands.
+ * How a step already held is treated:
+ * - `opening`: the opening snapshot itself replaces an opening inferred from a later snapshot;
+ * - `decision`: the merge's acknowledgement or resolution replaces a losing replica's (who, when,
+ *   why; the severity and value stay as they were when the step was first recorded);
+ * - `kept`: a step already held stays as it is.
  */
-async function addLifecycle(trx: Kysely<RecordSchema>, snapshot: Alert, merged: Alert) {
-  const entries: AlertEventsTable[] = [];
-  const opening = snapshot.lastChange === 'opened' ? snapshot : merged;
-  entries.push(event(merged.id, 'opened', merged.openedAt, opening));
-  if (snapshot.lastChange === 'escalated' || snapshot.lastChange === 'deescalated') {
-    entries.push(event(merged.id, snapshot.lastChange, snapshot.updatedAt, snapshot, `/${snapshot.updatedAt}`));
+class LifecycleSteps {
+  private readonly opening = new Map<string, AlertEventsTable>();
+  private readonly decision = new Map<string, AlertEventsTable>();
+  private readonly kept = new Map<string, AlertEventsTable>();
+
+  add(snapshot: Alert, merged: Alert) {
+    const opened = event(merged.id, 'opened', merged.openedAt, snapshot.lastChange === 'opened' ? snapshot : merged);
+    if (snapshot.lastChange === 'opened') {
+      this.kept.delete(opened.id);
+      this.opening.set(opened.id, opened);
+    } else if (!this.opening.has(opened.id) && !this.kept.has(opened.id)) this.kept.set(opened.id, opened);
+    if (snapshot.lastChange === 'escalated' || snapshot.lastChange === 'deescalated') {
+      const change = event(merged.id, snapshot.lastChange, snapshot.updatedAt, snapshot, `/${snapshot.updatedAt}`);
+      if (!this.kept.has(change.id)) this.kept.set(change.id, change);
+    }
+    if (merged.acknowledgedAt !== undefined) this.decide({ ...event(merged.id, 'acknowledged', merged.acknowledgedAt, merged), by: merged.acknowledgedBy ?? null, comment: merged.acknowledgeComment ?? null });
+    if (merged.resolvedAt !== undefined) this.decide({ ...event(merged.id, 'resolved', merged.resolvedAt, merged), by: merged.resolvedBy ?? null, comment: merged.resolveComment ?? null });
   }
-  if (merged.acknowledgedAt !== undefined) {
-    entries.push({ ...event(merged.id, 'acknowledged', merged.acknowledgedAt, merged), by: merged.acknowledgedBy ?? null, comment: merged.acknowledgeComment ?? null });
+
+  async write(trx: Kysely<RecordSchema>) {
+    for (const part of chunks([...this.kept.values()])) {
+      await trx.insertInto('alert_events').values(part).onConflict((conflict) => conflict.column('id').doNothing()).execute();
+    }
+    for (const part of chunks([...this.opening.values()])) {
+      await trx
+        .insertInto('alert_events')
+        .values(part)
+        .onConflict((conflict) => conflict.column('id').doUpdateSet((eb) => ({ severity: eb.ref('excluded.severity'), value: eb.ref('excluded.value') })))
+        .execute();
+    }
+    for (const part of chunks([...this.decision.values()])) {
+      await trx
+        .insertInto('alert_events')
+        .values(part)
+        .onConflict((conflict) => conflict.column('id').doUpdateSet((eb) => ({ at: eb.ref('excluded.at'), by: eb.ref('excluded.by'), comment: eb.ref('excluded.comment') })))
+        .execute();
+    }
   }
-  if (merged.resolvedAt !== undefined) {
-    entries.push({ ...event(merged.id, 'resolved', merged.resolvedAt, merged), by: merged.resolvedBy ?? null, comment: merged.resolveComment ?? null });
+
+  private decide(step: AlertEventsTable) {
+    const earlier = this.decision.get(step.id);
+    this.decision.set(step.id, earlier ? { ...step, severity: earlier.severity, value: earlier.value } : step);
   }
-  for (const entry of entries) {
-    await trx
-      .insertInto('alert_events')
-      .values(entry)
-      .onConflict((conflict) => {
-        // The opening snapshot itself replaces an opening inferred from a later one; the merge's
-        // acknowledgement or resolution replaces a losing replica's (who, when, why; the severity
-        // and value stay as they were when the step was first recorded).
-        if (entry.change === 'opened' && snapshot.lastChange === 'opened') return conflict.column('id').doUpdateSet({ severity: entry.severity, value: entry.value });
-        if (entry.change === 'acknowledged' || entry.change === 'resolved') return conflict.column('id').doUpdateSet({ at: entry.at, by: entry.by, comment: entry.comment });
-        return conflict.column('id').doNothing();
-      })
-      .execute();
-  }
+}
+
+/** Rows per statement: well inside both engines' limits on bound parameters. */
+function chunks<T>(items: readonly T[], size = 200): T[][] {
+  const parts: T[][] = [];
+  for (let index = 0; index < items.length; index += size) parts.push(items.slice(index, index + size));
+  return parts;
 }
 
 function event(alertId: string, change: AlertChange, at: number, source: Alert, suffix = ''): AlertEventsTable {
