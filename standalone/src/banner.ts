@@ -20,7 +20,7 @@ export function startBanner(info: CityInfo): string {
   }
   lines.push(
     `  Pipeline    bus: ${info.bus}, store: ${info.store}, simulated city: ${info.simulating ? 'on' : 'off'}`,
-    `  Data        ${info.dataDir}   (database, bus log, stored readings, secrets; IOC_DATA_DIR moves it)`,
+    `  Data        ${info.dataDir}   (${info.dataDirHolds.join(', ')}; IOC_DATA_DIR moves it)`,
   );
   if (info.secrets.tightenedFrom !== undefined) {
     lines.push(`              ${info.secrets.file} was readable by others (mode 0${info.secrets.tightenedFrom.toString(8)}); it is now 0600`);

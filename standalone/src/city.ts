@@ -19,8 +19,9 @@ export interface CityInfo {
   /** Set only at the first start without IOC_ADMIN_PASSWORD: shown once, then only its hash is kept. */
   generatedAdminPassword?: string;
   adminPasswordConfigured: boolean;
-  /** IOC_DATA_DIR, absolute. */
+  /** IOC_DATA_DIR, absolute, and what this start keeps there (the real stack keeps some elsewhere). */
   dataDir: string;
+  dataDirHolds: string[];
   secrets: { file: string; createdAt: number; tightenedFrom?: number };
   mqtt: { url: string; embedded: boolean; requestedPort?: number; deviceUsername?: string; devicePassword?: string };
   bus: 'in-process' | 'kafka';
@@ -118,6 +119,12 @@ export async function startCity(given: NodeJS.ProcessEnv, logLevel: string): Pro
         generatedAdminPassword: dashboard.generatedAdminPassword,
         adminPasswordConfigured: dashboardConfig.IOC_ADMIN_PASSWORD !== undefined,
         dataDir: layout.root,
+        dataDirHolds: [
+          ...('file' in dashboardConfig.database && dashboardConfig.database.file === layout.database ? ['database'] : []),
+          ...(busConfig.KAFKA_BROKERS.length === 0 ? ['bus log'] : []),
+          ...(storeWriter.store === 'local' && storeWriterConfig.PROCESSOR_DATA_DIR === layout.store ? ['stored readings'] : []),
+          'secrets',
+        ],
         secrets: { file: kept.path, createdAt: kept.secrets.createdAt, ...(kept.tightenedFrom === undefined ? {} : { tightenedFrom: kept.tightenedFrom }) },
         mqtt: {
           url: mqtt.url,

@@ -89,7 +89,7 @@ describe('npm start on the embedded default', () => {
     expect(banner).toContain(`publish to ${city.info.mqtt.url}`);
     expect(banner).toContain(`port ${takenPort} was taken`);
     expect(banner).toContain(`admin / the password in IOC_ADMIN_PASSWORD`);
-    expect(banner).toMatch(new RegExp(`Data +${dataDir}`));
+    expect(banner).toMatch(new RegExp(`Data +${dataDir} +\\(database, bus log, stored readings, secrets;`));
     expect(city.info.bus).toBe('in-process');
     expect(city.info.simulating).toBe(true);
   });
