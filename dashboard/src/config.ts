@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { DatabaseConfigSchema, databaseLocation, env } from '../../platform/src/index.js';
 import { NewPasswordSchema, NewUserSchema } from './auth/users.js';
@@ -31,8 +32,18 @@ export const DashboardConfigSchema = z
     ...DatabaseConfigSchema.shape,
     /** The embedded SQLite file of the operations record, used when DATABASE_URL is unset. */
     DATABASE_FILE: z.string().min(1).default('.data/ioc.sqlite'),
+    /** The release before the database kept accounts and the audit log in files; they are imported once (beside DATABASE_FILE unless named). */
+    USERS_PATH: z.string().min(1).optional(),
+    AUDIT_LOG_PATH: z.string().min(1).optional(),
     /** Set when a reverse proxy sits in front, so login throttling sees the client's address. */
     TRUST_PROXY: env.flag(false),
   })
-  .transform((config) => ({ ...config, database: databaseLocation(config, config.DATABASE_FILE) }));
+  .transform((config) => ({
+    ...config,
+    database: databaseLocation(config, config.DATABASE_FILE),
+    importFiles: {
+      users: config.USERS_PATH ?? join(dirname(config.DATABASE_FILE), 'users.json'),
+      audit: config.AUDIT_LOG_PATH ?? join(dirname(config.DATABASE_FILE), 'audit.ndjson'),
+    },
+  }));
 export type DashboardConfig = z.infer<typeof DashboardConfigSchema>;

@@ -28,6 +28,7 @@ import { stationRoutes } from './http/routes/station-routes.js';
 import { registerStaticAssets } from './http/static-assets.js';
 import { createDashboardMetrics } from './metrics.js';
 import { recordAlerts } from './record/alert-history.js';
+import { importFileRecord, type FileRecord } from './record/import-files.js';
 import { openRecord } from './record/open-record.js';
 import { RuleSets } from './rules/rule-sets.js';
 import { StationStore } from './stations/station-store.js';
@@ -44,6 +45,8 @@ export interface DashboardOptions {
    * migrated to the latest schema at start and closed by `close()`.
    */
   database: DatabaseLocation;
+  /** The files of the release before the database: imported once, into a record without accounts (see import-files.ts). */
+  importFiles?: FileRecord;
   users: {
     /** Password of the first admin, `admin`. When absent one is generated: see `generatedAdminPassword`. */
     adminPassword?: string;
@@ -97,6 +100,7 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
   const instanceId = options.instanceId ?? `${hostname()}-${randomUUID().slice(0, 8)}`;
 
   const record = await openRecord(options.database);
+  if (options.importFiles) await importFileRecord(record, options.importFiles, logger);
   const auditLog = new AuditLog({ record, bus: options.bus, logger, now });
   const users = await UserStore.open({ record, auditLog, now, refreshMs: options.accountsRefreshMs });
   const { adminPassword } = options.users;

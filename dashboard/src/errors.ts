@@ -19,6 +19,7 @@ export const DASHBOARD_ERRORS = {
   IOC_LAST_ADMIN: { status: 409, message: (name) => `"${name}" is the last enabled admin, so this would leave nobody able to manage users; make another user admin (or enable one) first.` },
   IOC_USER_CONFIGURED: { status: 409, message: (name, variable) => `User "${name}" is set by ${variable} at every start, so this change would be undone at the next restart; change ${variable} and restart instead (disable and enable work here).` },
   IOC_CURRENT_PASSWORD_WRONG: { status: 403, message: () => 'The current password is wrong; your password was not changed.' },
+  IOC_IMPORT_FILE_INVALID: { status: 500, message: (file, why) => `${file}, kept by the release before the database, cannot be imported (${why}). Restore it from a backup or fix it; or move it aside to start with only the configured accounts (accounts created in the dashboard are then lost).` },
   IOC_LOGIN_THROTTLED: { status: 429, message: (seconds) => `Too many failed logins for this username from your address; wait ${seconds} s before trying again, or ask an admin to check the account.` },
   IOC_NOT_FOUND: { status: 404, message: (path) => `Nothing at "${path}"; the API lives under /api (see the dashboard README).` },
   IOC_UPGRADE_REQUIRED: { status: 426, message: () => `/ws is a WebSocket: open it with a WebSocket client offering the subprotocols "ioc.v1" and "bearer.<token>".` },

@@ -19,6 +19,7 @@ const dashboard = await createDashboard({
   logger,
   registry,
   database: config.database,
+  importFiles: config.importFiles,
   users: { adminPassword: config.IOC_ADMIN_PASSWORD, seed: config.IOC_USERS },
   tokenSecret: config.IOC_TOKEN_SECRET,
   trustProxy: config.TRUST_PROXY,

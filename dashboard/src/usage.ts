@@ -12,6 +12,8 @@ Configuration comes from environment variables:
   DATABASE_URL              PostgreSQL postgres://user:password@host:5432/name for the operations
                             record (accounts, rule-set versions, alert history, audit log)
   DATABASE_FILE=.data/ioc.sqlite   the embedded SQLite record when DATABASE_URL is unset
+  USERS_PATH, AUDIT_LOG_PATH       the previous release's accounts and audit files, imported once
+                            into a record without accounts (default: beside DATABASE_FILE)
   TRUST_PROXY=false
   KAFKA_BROKERS             Kafka brokers host:port,... (in-process bus when unset)
   KAFKA_TOPIC_PREFIX, KAFKA_CLIENT_ID, KAFKA_SSL, KAFKA_SASL_MECHANISM/USERNAME/PASSWORD,

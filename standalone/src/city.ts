@@ -73,6 +73,7 @@ export async function startCity(given: NodeJS.ProcessEnv, logLevel: string): Pro
       logger: partLogger('dashboard'),
       registry,
       database: dashboardConfig.database,
+      importFiles: dashboardConfig.importFiles,
       users: { adminPassword: dashboardConfig.IOC_ADMIN_PASSWORD, seed: dashboardConfig.IOC_USERS },
       tokenSecret: dashboardConfig.IOC_TOKEN_SECRET ?? kept.secrets.tokenSecret,
       trustProxy: dashboardConfig.TRUST_PROXY,
