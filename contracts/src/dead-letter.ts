@@ -15,9 +15,14 @@ export const DeadLetterSchema = z.strictObject({
   reason: z.string(),
   /** Issues as zod reports them: path to the field at fault and what was wrong. */
   issues: z.array(z.strictObject({ path: z.string(), message: z.string() })).default([]),
-  /** The payload as received; base64 when it was not valid UTF-8. */
+  /**
+   * The payload as received, or only its first bytes when it was large (`payloadBytes` then says
+   * how large it was); base64 when it was not valid UTF-8.
+   */
   payload: z.string(),
   payloadEncoding: z.enum(['utf8', 'base64']),
+  /** The payload's full size in bytes, present when `payload` holds only its first bytes. */
+  payloadBytes: z.number().int().nonnegative().optional(),
 });
 export type DeadLetter = z.infer<typeof DeadLetterSchema>;
 

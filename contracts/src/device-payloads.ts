@@ -16,13 +16,19 @@ export const DeviceTimestampSchema = z.union([
   z.iso.datetime({ offset: true }),
 ]);
 
+/**
+ * The largest sequence number a device may send: an unsigned 32-bit counter, which is what device
+ * firmware keeps. It wraps to 0 like a restart does; a larger number is refused at the door.
+ */
+export const MAX_DEVICE_SEQ = 2 ** 32 - 1;
+
 const envelope = {
   deviceId: IdentifierSchema,
   /** Ward or commune (phường/xã): since 2025 provinces have no district level. */
   ward: z.string().min(1).max(100),
   ts: DeviceTimestampSchema,
   /** Per-device sequence number, increasing by one per message: gaps reveal lost messages. */
-  seq: z.number().int().nonnegative(),
+  seq: z.number().int().nonnegative().max(MAX_DEVICE_SEQ, `seq must fit an unsigned 32-bit counter (at most ${MAX_DEVICE_SEQ})`),
 };
 
 /** At least one value: a message with nothing measured is a device fault, not a reading. */

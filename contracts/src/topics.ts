@@ -4,10 +4,11 @@ import type { Domain } from './domains.js';
  * MQTT topic scheme devices publish on:
  *   ioc/{domain}/{siteId}/{deviceId}/telemetry   measurements (every domain)
  *   ioc/traffic/{siteId}/{deviceId}/event        AI camera detections
- * Ingest subscribes with the wildcards below.
+ * Ingest subscribes to everything under ioc/, not only to the two patterns: a message on a topic
+ * outside the scheme becomes a dead letter with its reason instead of being acknowledged and lost.
  */
 export const MQTT_TOPIC_PREFIX = 'ioc';
-export const MQTT_SUBSCRIPTIONS = ['ioc/+/+/+/telemetry', 'ioc/+/+/+/event'] as const;
+export const MQTT_SUBSCRIPTIONS = ['ioc/#'] as const;
 
 export type MqttChannel = 'telemetry' | 'event';
 

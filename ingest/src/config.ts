@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { IdentifierSchema } from '../../contracts/src/index.js';
 import { env, loadConfig } from '../../platform/src/index.js';
+import { READING_BOUNDS_DEFAULTS } from './normalize.js';
 
 /**
  * A batch goes to the bus at 2000 messages or 10 ms after its first one. Large batches keep one
@@ -23,6 +24,12 @@ const IngestEnvSchema = z
     MQTT_SHARED_GROUP: IdentifierSchema.optional(),
     INGEST_BATCH_MAX_MESSAGES: env.int(INGEST_BATCH_DEFAULTS.maxMessages, 1),
     INGEST_BATCH_MAX_DELAY_MS: env.int(INGEST_BATCH_DEFAULTS.maxDelayMs),
+    /** Larger payloads are dead-lettered unparsed (IOC_PAYLOAD_TOO_LARGE). */
+    INGEST_MAX_PAYLOAD_BYTES: env.int(READING_BOUNDS_DEFAULTS.maxPayloadBytes, 1),
+    /** How far a reading's timestamp may run ahead of its receive time (IOC_READING_TIME_OUT_OF_RANGE). */
+    INGEST_MAX_READING_AHEAD_MS: env.int(READING_BOUNDS_DEFAULTS.maxAheadMs),
+    /** How far behind; unset takes any time since 2000, so recordings can be replayed. */
+    INGEST_MAX_READING_AGE_MS: env.int(Number.MAX_SAFE_INTEGER, 1),
     /** Port of /healthz, /readyz and /metrics. */
     INGEST_PORT: env.port(8081),
   })
@@ -31,6 +38,7 @@ const IngestEnvSchema = z
     mqttOptions: { username: e.MQTT_USERNAME, password: e.MQTT_PASSWORD, clientId: e.MQTT_CLIENT_ID },
     sharedGroup: e.MQTT_SHARED_GROUP,
     batch: { maxMessages: e.INGEST_BATCH_MAX_MESSAGES, maxDelayMs: e.INGEST_BATCH_MAX_DELAY_MS },
+    bounds: { maxPayloadBytes: e.INGEST_MAX_PAYLOAD_BYTES, maxAheadMs: e.INGEST_MAX_READING_AHEAD_MS, maxAgeMs: e.INGEST_MAX_READING_AGE_MS },
     port: e.INGEST_PORT,
   }));
 

@@ -3,4 +3,4 @@ export { createIngest, type Ingest, type IngestOptions } from './ingest-service.
 export { startEmbeddedBroker, type BrokerAccount, type BrokerRole, type EmbeddedBroker, type EmbeddedBrokerOptions } from './embedded-broker.js';
 export { createIngestMetrics, type IngestMetrics } from './metrics.js';
 export { INGEST_BATCH_DEFAULTS, loadIngestConfig, type IngestConfig } from './config.js';
-export { normalizeMessage, type NormalizedMessage } from './normalize.js';
+export { DEAD_LETTER_EXCERPT_BYTES, READING_BOUNDS_DEFAULTS, normalizeMessage, type NormalizedMessage, type ReadingBounds } from './normalize.js';

@@ -8,7 +8,7 @@ import type { Logger } from '../../platform/src/index.js';
 import { BusBatcher, type BatchOptions } from './batcher.js';
 import { receiveWithLateAcks } from './late-ack.js';
 import type { IngestMetrics } from './metrics.js';
-import { normalizeMessage } from './normalize.js';
+import { READING_BOUNDS_DEFAULTS, normalizeMessage, type ReadingBounds } from './normalize.js';
 
 export interface IngestOptions {
   mqttUrl: string;
@@ -24,6 +24,13 @@ export interface IngestOptions {
   batch: BatchOptions;
   /** Backoff while the bus refuses a batch. */
   retry?: BackoffPolicy;
+  /** Payload size and timestamp window taken at the door; READING_BOUNDS_DEFAULTS for what is left out. */
+  bounds?: Partial<ReadingBounds>;
+  /**
+   * The time devices' clocks are expected to show, when it runs ahead of the wall clock (a city
+   * simulated faster than real time): the accepted window then reaches that far ahead too.
+   */
+  deviceClock?: () => number;
 }
 
 export interface Ingest {
@@ -63,11 +70,13 @@ export async function createIngest(options: IngestOptions): Promise<Ingest> {
   let subscribed = false;
   let closing = false;
 
+  const boundsAt = readingBounds(options);
   receiveWithLateAcks(client, (packet, ack) => {
     if (closing) return STOP_READING;
     const { topic } = packet;
-    metrics.messagesReceived.inc({ channel: topic.slice(topic.lastIndexOf('/') + 1) });
-    return batcher.add(normalizeMessage(topic, packet.payload as Buffer, Date.now()), ack);
+    metrics.messagesReceived.inc({ channel: channelOf(topic) });
+    const receivedAt = Date.now();
+    return batcher.add(normalizeMessage(topic, packet.payload as Buffer, receivedAt, boundsAt(receivedAt)), ack);
   });
 
   client.on('connect', (connack) => {
@@ -104,6 +113,22 @@ export async function createIngest(options: IngestOptions): Promise<Ingest> {
         .then(() => void metrics.mqttConnected.set(0));
       return closed;
     },
+  };
+}
+
+/** The label of a message's channel; anything else ingest hears is `other`, so the label set stays small. */
+function channelOf(topic: string): 'telemetry' | 'event' | 'other' {
+  const channel = topic.slice(topic.lastIndexOf('/') + 1);
+  return channel === 'telemetry' || channel === 'event' ? channel : 'other';
+}
+
+function readingBounds(options: IngestOptions): (receivedAt: number) => Readonly<ReadingBounds> {
+  const bounds: Readonly<ReadingBounds> = { ...READING_BOUNDS_DEFAULTS, ...options.bounds };
+  const { deviceClock } = options;
+  if (!deviceClock) return () => bounds;
+  return (receivedAt) => {
+    const ahead = deviceClock() - receivedAt;
+    return ahead > 0 ? { ...bounds, maxAheadMs: bounds.maxAheadMs + ahead } : bounds;
   };
 }
 

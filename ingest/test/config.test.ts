@@ -12,12 +12,16 @@ describe('ingest configuration', () => {
       INGEST_BATCH_MAX_MESSAGES: '1000',
       INGEST_BATCH_MAX_DELAY_MS: '20',
       INGEST_PORT: '9100',
+      INGEST_MAX_PAYLOAD_BYTES: '16384',
+      INGEST_MAX_READING_AHEAD_MS: '60000',
+      INGEST_MAX_READING_AGE_MS: '86400000',
     });
     expect(config).toEqual({
       mqttUrl: 'mqtts://broker.example.vn:8883',
       mqttOptions: { username: 'ingest', password: 's3cret', clientId: 'ingest-1' },
       sharedGroup: 'ingest',
       batch: { maxMessages: 1000, maxDelayMs: 20 },
+      bounds: { maxPayloadBytes: 16384, maxAheadMs: 60000, maxAgeMs: 86400000 },
       port: 9100,
     });
   });

@@ -221,3 +221,58 @@ describe('normalizeMessage refuses bad messages with a stable code and the exact
     expect(JSON.parse(deadLetter.payload)).toEqual(examplePayload('air-station'));
   });
 });
+
+describe('normalizeMessage keeps bounds at the door', () => {
+  test.each([
+    ['the largest JavaScript date', 8.64e15],
+    ['past the largest JavaScript date', 9e15],
+    ['six minutes ahead of the receive time', RECEIVED_AT + 6 * 60_000],
+  ])('a reading timestamped %s is refused at `ts`', (_, ts) => {
+    const deadLetter = deadLetterOf(normalizeExample('air-station', (p) => (p.ts = ts)));
+    expect(deadLetter.code).toBe('IOC_READING_TIME_OUT_OF_RANGE');
+    expect(deadLetter.issues.map((issue) => issue.path)).toEqual(['ts']);
+    expect(deadLetter.reason).toContain('at most 300 s is allowed');
+  });
+
+  test('a camera event from the far future is refused too', () => {
+    const deadLetter = deadLetterOf(normalizeExample('camera', (p) => (p.ts = '2999-01-01T00:00:00Z')));
+    expect(deadLetter.code).toBe('IOC_READING_TIME_OUT_OF_RANGE');
+  });
+
+  test('a reading a little ahead, or old, passes by default; the window is configurable both ways', () => {
+    const payload = { ...examplePayload('air-station'), ts: RECEIVED_AT + 4 * 60_000 };
+    expect(normalizeMessage(exampleTopic('air-station'), json(payload), RECEIVED_AT).ok).toBe(true);
+    const tight = { maxPayloadBytes: 65_536, maxAheadMs: 1000, maxAgeMs: 60_000 };
+    expect(deadLetterOf(normalizeMessage(exampleTopic('air-station'), json(payload), RECEIVED_AT, tight)).code).toBe('IOC_READING_TIME_OUT_OF_RANGE');
+    const old = { ...examplePayload('air-station'), ts: RECEIVED_AT - 2 * 60_000 };
+    expect(normalizeMessage(exampleTopic('air-station'), json(old), RECEIVED_AT).ok).toBe(true);
+    const refused = deadLetterOf(normalizeMessage(exampleTopic('air-station'), json(old), RECEIVED_AT, tight));
+    expect(refused.reason).toContain('120 s behind the receive time');
+  });
+
+  test('a sequence number beyond an unsigned 32-bit counter is refused at `seq`', () => {
+    const deadLetter = deadLetterOf(normalizeExample('air-station', (p) => (p.seq = 2 ** 53 - 1)));
+    expect(deadLetter.code).toBe('IOC_INVALID_PAYLOAD');
+    expect(deadLetter.issues.map((issue) => issue.path)).toEqual(['seq']);
+    expect(normalizeExample('air-station', (p) => (p.seq = 2 ** 32 - 1)).ok).toBe(true);
+  });
+
+  test('an oversized payload is refused unparsed, and its dead letter keeps 4 KiB and the full size', () => {
+    const payload = Buffer.alloc(10 * 1024 * 1024, 'é');
+    const deadLetter = deadLetterOf(normalizeMessage(exampleTopic('air-station'), payload, RECEIVED_AT));
+    expect(deadLetter.code).toBe('IOC_PAYLOAD_TOO_LARGE');
+    expect(deadLetter.reason).toContain('10485760 bytes, more than the 65536 allowed');
+    expect(deadLetter.payloadBytes).toBe(10 * 1024 * 1024);
+    expect(deadLetter.payloadEncoding).toBe('utf8');
+    expect(Buffer.byteLength(deadLetter.payload)).toBeLessThanOrEqual(4096);
+    expect(deadLetter.payload).toBe('é'.repeat(2048));
+  });
+
+  test('a large payload that is not UTF-8 keeps its first 4 KiB as base64', () => {
+    const payload = Buffer.alloc(100_000, 0xff);
+    const deadLetter = deadLetterOf(normalizeMessage(exampleTopic('air-station'), payload, RECEIVED_AT));
+    expect(deadLetter.payloadEncoding).toBe('base64');
+    expect(Buffer.from(deadLetter.payload, 'base64')).toEqual(Buffer.alloc(4096, 0xff));
+    expect(deadLetter.payloadBytes).toBe(100_000);
+  });
+});

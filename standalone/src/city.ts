@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { DashboardConfigSchema, createDashboard, type Dashboard } from '../../dashboard/src/index.js';
 import { INGEST_BATCH_DEFAULTS, createIngest, createIngestMetrics, type Ingest } from '../../ingest/src/index.js';
@@ -85,9 +85,13 @@ export async function startCity(given: NodeJS.ProcessEnv, logLevel: string): Pro
     const processor: Processor = await startProcessor({ bus, logger: partLogger('processor'), registry, ...processorConfig });
     closers.push(() => processor.close());
 
+    let simulation: Simulation | undefined;
     const ingest: Ingest = await createIngest({
       mqttUrl: mqtt.url,
-      mqttOptions: { ...mqtt.ingest, clientId: `ioc-ingest-${hostname()}-${process.pid}` },
+      // Unguessable, so no device can connect as ingest's session and take its subscriptions.
+      mqttOptions: { ...mqtt.ingest, clientId: `ioc-ingest-${randomBytes(12).toString('base64url')}` },
+      // The simulated clock runs ahead of the wall clock (SIM_SPEED): its readings are not from the future.
+      deviceClock: () => simulation?.stats().simulatedTime ?? 0,
       bus,
       logger: partLogger('ingest'),
       metrics: createIngestMetrics(registry),
@@ -98,7 +102,6 @@ export async function startCity(given: NodeJS.ProcessEnv, logLevel: string): Pro
     await dashboard.whenReady();
     const { url: dashboardUrl } = await dashboard.listen(dashboardConfig.PORT, dashboardConfig.HOST);
 
-    let simulation: Simulation | undefined;
     if (config.simulation) {
       simulation = await startSimulation({
         url: mqtt.url,
