@@ -13,6 +13,7 @@ export interface AlertFeedOptions {
   metrics: ProcessorMetrics;
   /** This instance's own group: every instance reads every alert change. */
   groupId: string;
+  clock: () => number;
 }
 
 /**
@@ -26,11 +27,17 @@ export class AlertFeed {
 
   constructor(private readonly options: AlertFeedOptions) {}
 
-  /** Follows the topic, then reads it to its end; subscribed first, so no change falls in between. */
+  /**
+   * Follows the topic, then reads it to its end; subscribed first, so no change falls in between.
+   * Then resolves the alerts of rule sets removed while no processor held them (read in the
+   * rule-set phase before this one).
+   */
   async start(): Promise<void> {
-    const { bus, groupId } = this.options;
+    const { bus, engine, publisher, groupId, clock } = this.options;
     this.subscription = await bus.consume(BUS_TOPICS.alerts, { groupId }, this.onAlerts);
     await bus.readToEnd(BUS_TOPICS.alerts, this.onAlerts);
+    publisher.add(engine.resolveAlertsOfRemovedSets(clock()));
+    await publisher.deliverPending();
   }
 
   async stop(): Promise<void> {

@@ -75,7 +75,7 @@ export async function startProcessor(options: ProcessorOptions): Promise<Process
   const refresh = new AlertRefresh();
 
   const ruleSets = new RuleSetFeed({ bus, engine, publisher, logger, groupId: `processor-rules-${instanceId}`, clock });
-  const alerts = new AlertFeed({ bus, engine, publisher, refresh, metrics, groupId: `processor-alerts-${instanceId}` });
+  const alerts = new AlertFeed({ bus, engine, publisher, refresh, metrics, groupId: `processor-alerts-${instanceId}`, clock });
   const derivations = new Derivations();
   const checkpoints = new CheckpointFeed({ bus, engine, derivations, logger, metrics, groupId: `processor-devices-${instanceId}`, clock });
   const telemetry = new TelemetryConsumer({ bus, engine, derivations, publisher, checkpoints, metrics, clock });

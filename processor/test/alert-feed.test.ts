@@ -33,7 +33,7 @@ describe('alert feed', () => {
 
     const engine = new RuleEngine(RULES);
     const publisher = new AlertPublisher(new Outbox(bus), engine, createProcessorMetrics(new Registry()));
-    const feed = new AlertFeed({ bus, engine, publisher, refresh: new AlertRefresh(), metrics: createProcessorMetrics(new Registry()), groupId: 'alerts-test' });
+    const feed = new AlertFeed({ bus, engine, publisher, refresh: new AlertRefresh(), metrics: createProcessorMetrics(new Registry()), groupId: 'alerts-test', clock: Date.now });
     await feed.start();
     stop.push(() => feed.stop());
 

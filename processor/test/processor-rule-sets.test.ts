@@ -26,15 +26,13 @@ async function until(what: string, condition: () => boolean) {
   if (!condition()) throw new Error(`timed out waiting until ${what}`);
 }
 
-async function start() {
-  const bus = new InProcessBus({ retryDelayMs: 10, logger });
-  const alerts: Alert[] = [];
-  await bus.consume(BUS_TOPICS.alerts, { groupId: 'observer' }, async (records) => void alerts.push(...records.map((record) => record.value)));
+async function start(bus = new InProcessBus({ retryDelayMs: 10, logger }), alerts: Alert[] = []) {
+  if (alerts.length === 0) await bus.consume(BUS_TOPICS.alerts, { groupId: 'observer' }, async (records) => void alerts.push(...records.map((record) => record.value)));
   const processor = await startProcessor({ bus, logger, registry: new Registry(), builtInRuleSet: BUILT_IN, tickIntervalMs: 50 });
   stop.push(() => bus.close(), () => processor.close());
   const send = (readings: Reading[]) => bus.publish(BUS_TOPICS.telemetry, readings.map((reading) => ({ key: reading.deviceId, value: reading })));
   const publishRules = (value: typeof DEPARTMENT | RuleSetRemoval) => bus.publish(BUS_TOPICS.rules, [{ key: value.id, value }]);
-  return { processor, alerts, send, publishRules };
+  return { bus, processor, alerts, send, publishRules };
 }
 
 describe('processor with several rule sets in force', () => {
@@ -73,5 +71,20 @@ describe('processor with several rule sets in force', () => {
     await until('the PM2.5 alert resolves', () => alerts.length === 4);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(alerts.slice(3).map((alert) => [alert.ruleId, alert.lastChange])).toEqual([['pm25', 'resolved']]);
+  });
+
+  it('resolves at start the alerts of a set removed while no processor was running', async () => {
+    const { bus, processor, alerts, send, publishRules } = await start();
+    await publishRules(DEPARTMENT);
+    await until('the department\'s set is in force', () => processor.engine.ruleSetById(DEPARTMENT.id) !== undefined);
+    await send([readingAt(0, { pm25: 40, no2: 250 })]);
+    await until('the NO₂ alert is published', () => alerts.length === 1);
+    await processor.close();
+
+    await publishRules({ id: DEPARTMENT.id, removed: true, version: 2, removedAt: Date.now(), removedBy: 'admin.lan', reason: 'merged into the defaults' });
+    await start(bus, alerts);
+    await until('the NO₂ alert is resolved', () => alerts.length === 2);
+    expect(alerts[1]).toMatchObject({ id: alerts[0].id, state: 'resolved', resolvedBy: 'admin.lan' });
+    expect(alerts[1].resolveComment).toContain('merged into the defaults');
   });
 });
