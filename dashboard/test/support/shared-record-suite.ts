@@ -2,7 +2,9 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BUS_TOPICS, RuleSetSchema, acknowledgeAlert, resolveAlert, type Alert, type AuditEntry, type RuleSetInput } from '../../../contracts/src/index.js';
 import { InProcessBus, migrateDatabase, openDatabase, type DatabaseLocation } from '../../../platform/src/index.js';
+import WebSocket from 'ws';
 import { hashPassword } from '../../src/auth/password.js';
+import { WS_CLOSE } from '../../src/ws-messages.js';
 import { RECORD_MIGRATIONS } from '../../src/record/migrations.js';
 import type { RecordSchema } from '../../src/record/schema.js';
 import { makeAlert } from './fixtures.js';
@@ -81,6 +83,19 @@ export function describeSharedRecord(engine: string, createDatabase: () => Promi
       expect((await callApi(a.url, `/api/users/${HOA.username}/disable`, { token: adminOnA, method: 'POST' })).status).toBe(200);
       expect((await callApi(b.url, '/api/me', { token: hoaOnB })).body.code).toBe('IOC_ACCOUNT_DISABLED');
       expect((await callApi(b.url, '/api/login', { body: { username: HOA.username, password: HOA.password } })).body.code).toBe('IOC_ACCOUNT_DISABLED');
+    });
+
+    it('closes a live connection on one replica when the account is disabled on the other', async () => {
+      const [a, b] = [await replica(), await replica()];
+      const socket = new WebSocket(`${b.url.replace('http', 'ws')}/ws`, ['ioc.v1', `bearer.${await b.login(OPERATOR.username, OPERATOR.password)}`]);
+      await new Promise((resolve, reject) => {
+        socket.once('open', resolve);
+        socket.once('error', reject);
+      });
+      const closed = new Promise<number>((resolve) => socket.once('close', resolve));
+      const adminOnA = await a.login('admin', ADMIN_PASSWORD);
+      expect((await callApi(a.url, `/api/users/${OPERATOR.username}/disable`, { token: adminOnA, method: 'POST' })).status).toBe(200);
+      expect(await closed).toBe(WS_CLOSE.sessionEnded);
     });
 
     it('shares rule sets: every version and removal made on one replica is listed and in the history on the other', async () => {
