@@ -117,8 +117,8 @@ export class CheckpointFeed {
   /**
    * Takes the checkpoints due once `settled` finds every alert change on the bus, and publishes
    * them; the rest is tried at the next one when the bus refuses those changes. Taken
-   * `CHECKPOINT_SLICE` devices at a time (about 0.4 ms each for an air station under the default
-   * rules), so that readings wait for one slice at most, not for every device.
+   * `CHECKPOINT_SLICE` devices at a time (about 0.3 ms each for an air station under the default
+   * rules, bench/checkpoint.bench.ts), so that readings wait for one slice at most, not for every device.
    */
   async checkpoint(settled: Settled): Promise<void> {
     const slices = Math.max(1, Math.ceil(this.ruleState.pending / CHECKPOINT_SLICE));
