@@ -7,7 +7,8 @@ import type { BrokerAccount } from '../src/embedded-broker.js';
 import { createIngest, type Ingest } from '../src/ingest-service.js';
 import { createIngestMetrics, type IngestMetrics } from '../src/metrics.js';
 
-export const DEVICE_ACCOUNT: BrokerAccount = { username: 'device', password: 'device-secret', role: 'device' };
+/** Publishes for every example device, as the simulated city's gateway account does. */
+export const DEVICE_ACCOUNT: BrokerAccount = { username: 'device', password: 'device-secret', role: 'gateway' };
 export const INGEST_ACCOUNT: BrokerAccount = { username: 'ingest', password: 'ingest-secret', role: 'ingest' };
 
 export interface LogLine {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { startEmbeddedBroker } from '../../ingest/src/index.js';
+import { join } from 'node:path';
+import { DeviceRegistry, startEmbeddedBroker } from '../../ingest/src/index.js';
 import type { Logger } from '../../platform/src/index.js';
 import type { StandaloneConfig } from './config.js';
 
@@ -15,7 +16,10 @@ export interface MqttAccess {
 
 /**
  * The real broker MQTT_URL names, or an embedded one with two accounts: ingest (a password made
- * for this run; only this process uses it) and devices (the kept or configured password).
+ * for this run; only this process uses it) and the device gateway (the kept or configured
+ * password), which publishes for any device: the simulated city, replays and benchmarks use it.
+ * Real devices log in each with its own id and secret from devices.json in the data directory
+ * (`npm run devices -- add <deviceId>`), and publish only on their own topics.
  */
 export async function openMqttAccess(config: StandaloneConfig, devicePassword: string, logger: Logger): Promise<MqttAccess> {
   if (config.mqtt.url) {
@@ -30,8 +34,9 @@ export async function openMqttAccess(config: StandaloneConfig, devicePassword: s
     logger,
     accounts: [
       { ...ingest, role: 'ingest' },
-      { ...devices, role: 'device' },
+      { ...devices, role: 'gateway' },
     ],
+    devices: await DeviceRegistry.open(join(config.dataDir, 'devices.json')),
   });
   return { url: broker.url, embedded: true, ingest, devices, close: () => broker.close() };
 }
