@@ -31,6 +31,7 @@ export class Timers {
   private tickTimer: NodeJS.Timeout | undefined;
   private checkpointTimer: NodeJS.Timeout | undefined;
   private ticking = false;
+  private checkpointing = false;
   private refreshCheckedAt = -Infinity;
 
   constructor(private readonly options: TimersOptions) {}
@@ -38,7 +39,7 @@ export class Timers {
   start(): void {
     this.tickTimer = setInterval(() => void this.tick(), this.options.tickIntervalMs);
     this.tickTimer.unref();
-    this.checkpointTimer = setInterval(() => void this.options.checkpoint(), this.options.checkpointIntervalMs);
+    this.checkpointTimer = setInterval(() => void this.checkpoint(), this.options.checkpointIntervalMs);
     this.checkpointTimer.unref();
   }
 
@@ -46,6 +47,17 @@ export class Timers {
     clearInterval(this.tickTimer);
     clearInterval(this.checkpointTimer);
     this.tickTimer = this.checkpointTimer = undefined;
+  }
+
+  /** Checkpoints, unless the last round is still waiting (for a slow bus): rounds do not pile up. */
+  private async checkpoint(): Promise<void> {
+    if (this.checkpointing) return;
+    this.checkpointing = true;
+    try {
+      await this.options.checkpoint();
+    } finally {
+      this.checkpointing = false;
+    }
   }
 
   /** Runs the time-driven rules and delivers what they and earlier failed publishes owe the bus. */
