@@ -142,8 +142,8 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     // Listening before aedes does: an oversized packet is refused on the chunk that declares it.
-    const guard = packetSizeGuard(maxPacketBytes, (declared) => {
-      logger.warn({ remoteAddress: socket.remoteAddress, declared, maxPacketBytes }, 'MQTT packet too large or malformed; the connection is closed');
+    const guard = packetSizeGuard(maxPacketBytes, (declaredAtLeast) => {
+      logger.warn({ remoteAddress: socket.remoteAddress, declaredAtLeast, maxPacketBytes }, 'MQTT packet too large or malformed; the connection is closed');
       socket.destroy();
     });
     socket.on('data', guard);

@@ -2,9 +2,11 @@
  * Reads the MQTT fixed header of every packet on a connection as the bytes arrive and reports the
  * first one that declares more than `maxBytes`, before its body is buffered: aedes would otherwise
  * collect a declared 256 MB packet in memory, even from a client that has not logged in.
+ * The packet is refused as soon as the length bytes read so far pass the limit, so `onTooLarge`
+ * gets a lower bound of the declared size (or `malformed` for a length longer than four bytes).
  * Returns the function to call with each chunk received; it returns false once the limit is passed.
  */
-export function packetSizeGuard(maxBytes: number, onTooLarge: (declared: number | 'malformed') => void): (chunk: Buffer) => boolean {
+export function packetSizeGuard(maxBytes: number, onTooLarge: (declaredAtLeast: number | 'malformed') => void): (chunk: Buffer) => boolean {
   let bodyLeft = 0;
   let readingLength = false;
   let length = 0;
