@@ -3,6 +3,7 @@ import {
   AlertTransitionError,
   BUS_TOPICS,
   acknowledgeAlert,
+  mergeAlert,
   resolveAlert,
   type Alert,
   type AuditAction,
@@ -10,7 +11,7 @@ import {
 import type { Bus } from '../../../platform/src/index.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Session } from '../auth/tokens.js';
-import { recordAlerts } from '../record/alert-history.js';
+import { heldAlert, recordAlerts } from '../record/alert-history.js';
 import type { OperationsRecord } from '../record/open-record.js';
 import type { AlertStore } from './alert-store.js';
 
@@ -47,7 +48,10 @@ export class AlertActions {
   private act(id: string, session: Session, comment: string, action: AuditAction, change: (alert: Alert, at: number) => Alert): Promise<Alert> {
     const previous = this.inFlight.get(id) ?? Promise.resolve();
     const run = previous.catch(() => undefined).then(async () => {
-      const current = this.deps.alerts.get(id);
+      // The record may already hold another replica's action that this one's bus feed has not brought yet.
+      const live = this.deps.alerts.get(id);
+      const recorded = await heldAlert(this.deps.record.db, id);
+      const current = recorded ? mergeAlert(live, recorded) : live;
       if (!current) throw dashboardError('IOC_ALERT_NOT_FOUND', [id]);
       const at = this.deps.now();
       const next = transition(() => change(current, at));

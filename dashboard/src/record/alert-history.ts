@@ -211,6 +211,12 @@ export async function findAlerts(db: Kysely<RecordSchema>, query: AlertQuery): P
   return { total: Number(total), offset: query.offset, limit: query.limit, alerts: alerts.map((alert) => ({ ...alert, lifecycle: lifecycles.get(alert.id) ?? [] })) };
 }
 
+/** The alert as the record holds it (the merge of every snapshot recorded), without its lifecycle. */
+export async function heldAlert(db: Kysely<RecordSchema>, id: string): Promise<Alert | undefined> {
+  const row = await db.selectFrom('alerts').select('snapshot').where('id', '=', id).executeTakeFirst();
+  return row && AlertSchema.parse(JSON.parse(row.snapshot));
+}
+
 export async function findAlert(db: Kysely<RecordSchema>, id: string): Promise<AlertWithHistory | undefined> {
   const row = await db.selectFrom('alerts').select('snapshot').where('id', '=', id).executeTakeFirst();
   if (!row) return undefined;
