@@ -65,8 +65,6 @@ const state = {
   stations: new Map(),
   filter: 'unresolved',
   newAlerts: new Map(),
-  /** Every alert this page has shown since login: one is announced as new once, even if a restarted server sends it again. */
-  seenAlerts: new Set(),
   socket: null,
   reconnectAttempt: 0,
   reconnectTimer: null,
@@ -208,7 +206,6 @@ function logout(message) {
     state.socket = null;
   }
   state.alerts.clear();
-  state.seenAlerts.clear();
   state.stations.clear();
   $('action-dialog').close();
   $('password-dialog').close();
@@ -288,13 +285,12 @@ function reconnectNow() {
 
 function receive(message) {
   if (message.type === 'snapshot') {
-    const reconnected = state.seenAlerts.size > 0;
+    const known = new Set(state.alerts.keys());
     state.alerts.clear();
     for (const alert of message.alerts) {
       state.alerts.set(alert.id, alert);
       // After a reconnect, alerts that opened while the page was offline are announced too.
-      if (reconnected && !state.seenAlerts.has(alert.id)) markNew(alert);
-      state.seenAlerts.add(alert.id);
+      if (known.size > 0 && !known.has(alert.id)) markNew(alert);
     }
     state.stations.clear();
     for (const station of message.stations) state.stations.set(station.siteId, station);
@@ -303,10 +299,8 @@ function receive(message) {
   } else if (message.type === 'alert') {
     const previous = state.alerts.get(message.alert.id);
     state.alerts.set(message.alert.id, message.alert);
-    // A restarted server may send alerts after its snapshot as it catches up; those already shown here are not new.
-    if (!state.seenAlerts.has(message.alert.id) && message.alert.state === 'open') markNew(message.alert);
+    if (!previous && message.alert.state === 'open') markNew(message.alert);
     else if (previous && message.alert.lastChange === 'escalated') markNew(message.alert);
-    state.seenAlerts.add(message.alert.id);
   } else if (message.type === 'stations') {
     for (const station of message.stations) state.stations.set(station.siteId, station);
     return queueRender('stations');

@@ -80,6 +80,8 @@ describe('an open dashboard page when npm start restarts', () => {
 
   for (const how of ['Ctrl+C', 'SIGKILL'] as const) {
     it(`after ${how}: reconnects by itself with the same session and shows the same alerts`, async () => {
+      // The page highlights a new alert for 15 s; let that pass, so a highlight after the restart is a new announcement.
+      await page.locator('.alert.is-new').first().waitFor({ state: 'detached', timeout: 20_000 });
       if (how === 'Ctrl+C') expect(await city!.stop()).toBe(0);
       else await city!.kill();
       await page.waitForSelector('.connection[data-state=offline]', { timeout: 10_000 });
