@@ -39,6 +39,12 @@ export interface EmbeddedBrokerOptions {
    * header declares it, logged in or not. Default 128 KiB, twice ingest's default payload limit.
    */
   maxPacketBytes?: number;
+  /**
+   * Takes each message a device or gateway publishes before the broker answers it: the QoS 1
+   * PUBACK goes out only once the promise resolved (createBrokerIngest: once the bus holds it). A
+   * rejection closes the connection unanswered, so the device sends the message again.
+   */
+  handOver?: (topic: string, payload: Buffer) => Promise<void>;
 }
 
 export interface EmbeddedBroker {
@@ -119,6 +125,10 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
         return;
       }
       (packet as PublishPacket).retain = false;
+      if (options.handOver && login?.role !== 'ingest') {
+        options.handOver(packet.topic, packet.payload as Buffer).then(() => done(null), (error: Error) => done(error));
+        return;
+      }
       done(null);
     },
     authorizeSubscribe(client, subscription, done) {

@@ -10,6 +10,7 @@ export const INGEST_ERRORS = {
   IOC_READING_TIME_OUT_OF_RANGE: { status: 400, message: (what) => `Timestamp outside the accepted window: ${what}; set the device's clock (NTP) and send epoch milliseconds (INGEST_MAX_READING_AHEAD_MS and INGEST_MAX_READING_AGE_MS set the window).` },
   IOC_DEVICE_ID_INVALID: { status: 400, message: (id, why) => `Device id "${id}" cannot be registered: ${why}; device ids appear in MQTT topics.` },
   IOC_DEVICE_REGISTRY_UNREADABLE: { status: 500, message: (file, why) => `The device registry ${file} cannot be read (${why}); restore it from a backup or provision the devices again.` },
+  IOC_INGEST_STOPPING: { status: 503, message: () => 'Ingest is stopping and took no message; the device sends it again once it reconnects.' },
   IOC_MQTT_REFUSED: { status: 500, message: (url, why) => `The MQTT broker at ${url} refused ingest (${why}); check MQTT_USERNAME and MQTT_PASSWORD and that this account may subscribe to ioc/#.` },
 } as const satisfies Record<string, ErrorDefinition>;
 

@@ -1,5 +1,5 @@
 /** What other parts (the standalone launcher) use of ingest; the rest of ingest/src is internal. */
-export { createIngest, type Ingest, type IngestOptions } from './ingest-service.js';
+export { createBrokerIngest, createIngest, type BrokerIngest, type BrokerIngestOptions, type Ingest, type IngestOptions } from './ingest-service.js';
 export {
   EMBEDDED_BROKER_MAX_PACKET_BYTES,
   startEmbeddedBroker,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { DashboardConfigSchema, createDashboard, type Dashboard } from '../../dashboard/src/index.js';
-import { INGEST_BATCH_DEFAULTS, createIngest, createIngestMetrics, type Ingest } from '../../ingest/src/index.js';
+import { INGEST_BATCH_DEFAULTS, createBrokerIngest, createIngest, createIngestMetrics, type BrokerIngest, type Ingest } from '../../ingest/src/index.js';
 import { BusConfigSchema, createBus, createBusMetrics, type Bus } from '../../platform/src/index.js';
 import { loadConfig } from '../../platform/src/index.js';
 import { createLogger } from '../../platform/src/index.js';
@@ -62,7 +62,12 @@ export async function startCity(given: NodeJS.ProcessEnv, logLevel: string): Pro
   };
 
   try {
-    const mqtt = await openMqttAccess(config, config.devices.password ?? kept.secrets.devicePassword, partLogger('broker'));
+    // The embedded broker answers a device only once ingest has its message on the bus; ingest starts
+    // after the bus, so what arrives before waits for it.
+    let startIngest!: (ingest: BrokerIngest) => void;
+    const brokerIngest = new Promise<BrokerIngest>((resolve) => (startIngest = resolve));
+    const handOver = (topic: string, payload: Buffer) => brokerIngest.then((ingest) => ingest.accept(topic, payload));
+    const mqtt = await openMqttAccess(config, config.devices.password ?? kept.secrets.devicePassword, partLogger('broker'), handOver);
     closers.push(() => mqtt.close());
 
     const bus = await createBus(busConfig, partLogger('bus'), { metrics: createBusMetrics(registry), dataDirectory: layout.bus });
@@ -86,17 +91,27 @@ export async function startCity(given: NodeJS.ProcessEnv, logLevel: string): Pro
     closers.push(() => processor.close());
 
     let simulation: Simulation | undefined;
-    const ingest: Ingest = await createIngest({
-      mqttUrl: mqtt.url,
-      // Unguessable, so no device can connect as ingest's session and take its subscriptions.
-      mqttOptions: { ...mqtt.ingest, clientId: `ioc-ingest-${randomBytes(12).toString('base64url')}` },
+    const ingestOptions = {
       // The simulated clock runs ahead of the wall clock (SIM_SPEED): its readings are not from the future.
       deviceClock: () => simulation?.stats().simulatedTime ?? 0,
       bus,
       logger: partLogger('ingest'),
       metrics: createIngestMetrics(registry),
       batch: INGEST_BATCH_DEFAULTS,
-    });
+    };
+    let ingest: Ingest;
+    if (mqtt.embedded) {
+      const taking = createBrokerIngest(ingestOptions);
+      startIngest(taking);
+      ingest = taking;
+    } else {
+      ingest = await createIngest({
+        ...ingestOptions,
+        mqttUrl: mqtt.url,
+        // Unguessable, so no device can connect as ingest's session and take its subscriptions.
+        mqttOptions: { ...mqtt.ingest, clientId: `ioc-ingest-${randomBytes(12).toString('base64url')}` },
+      });
+    }
     closers.push(() => ingest.close());
 
     await dashboard.whenReady();

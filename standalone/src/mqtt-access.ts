@@ -21,7 +21,13 @@ export interface MqttAccess {
  * Real devices log in each with its own id and secret from devices.json in the data directory
  * (`npm run devices -- add <deviceId>`), and publish only on their own topics.
  */
-export async function openMqttAccess(config: StandaloneConfig, devicePassword: string, logger: Logger): Promise<MqttAccess> {
+export async function openMqttAccess(
+  config: StandaloneConfig,
+  devicePassword: string,
+  logger: Logger,
+  /** The embedded broker hands every device message over before it answers the device (EmbeddedBrokerOptions.handOver). */
+  handOver: (topic: string, payload: Buffer) => Promise<void>,
+): Promise<MqttAccess> {
   if (config.mqtt.url) {
     const login = { username: config.mqtt.username, password: config.mqtt.password };
     return { url: config.mqtt.url, embedded: false, ingest: login, devices: login, close: async () => undefined };
@@ -37,6 +43,7 @@ export async function openMqttAccess(config: StandaloneConfig, devicePassword: s
       { ...devices, role: 'gateway' },
     ],
     devices: await DeviceRegistry.open(join(config.dataDir, 'devices.json')),
+    handOver,
   });
   return { url: broker.url, embedded: true, ingest, devices, close: () => broker.close() };
 }
