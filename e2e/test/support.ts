@@ -88,10 +88,11 @@ export interface PartProcess {
 
 /**
  * Starts one part (e.g. `processor/src/main.ts`) as its own process with tsx, on the run's
- * services and topic prefix, and waits until its /readyz answers.
+ * services and topic prefix, and waits until its /readyz answers. `port` keeps a restarted part
+ * where its clients were (a free one when omitted).
  */
-export async function startPart(script: string, services: Services, env: Record<string, string>, portVariable: string): Promise<PartProcess> {
-  const port = await freePort();
+export async function startPart(script: string, services: Services, env: Record<string, string>, portVariable: string, port?: number): Promise<PartProcess> {
+  port ??= await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
     env: { ...process.env, ...servicesEnv(services), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', [portVariable]: String(port), ...env },
