@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { BUS_TOPICS, deviceTopic, type Alert, type DeadLetter, type Reading } from '../../contracts/src/index.js';
-import { DeviceRegistry, createIngest, createIngestMetrics, startEmbeddedBroker, type EmbeddedBroker, type Ingest } from '../../ingest/src/index.js';
+import { DeviceRegistry, createBrokerIngest, createIngest, createIngestMetrics, startEmbeddedBroker, type EmbeddedBroker, type Ingest } from '../../ingest/src/index.js';
 import { InProcessBus } from '../../platform/src/index.js';
 import { RuleEngine, defaultRuleSet } from '../../rule-core/src/index.js';
 
@@ -36,9 +36,9 @@ const secrets = new Map<string, string>();
 const readings: Reading[] = [];
 const deadLetters: DeadLetter[] = [];
 const alerts: Alert[] = [];
-const engine = new RuleEngine(defaultRuleSet());
-const registry = new Registry();
 const clients: MqttClient[] = [];
+let engine: RuleEngine;
+let registry: Registry;
 let directory: string;
 let broker: EmbeddedBroker;
 let bus: InProcessBus;
@@ -47,11 +47,19 @@ let ingestClientId: string;
 let honestSeq = 0;
 const ingestLogin = { username: 'ingest', password: randomBytes(18).toString('base64url') };
 
-beforeAll(async () => {
+/**
+ * `subscribed`: ingest as the real stack runs it, an MQTT client of the broker. `handed-over`: as
+ * `npm start` runs it, handed each message by the embedded broker before the device is answered.
+ */
+type IngestPath = 'subscribed' | 'handed-over';
+
+async function startStack(path: IngestPath): Promise<void> {
+  for (const list of [logLines, readings, deadLetters, alerts] as unknown[][]) list.length = 0;
+  engine = new RuleEngine(defaultRuleSet());
+  registry = new Registry();
   directory = await mkdtemp(join(tmpdir(), 'ioc-abuse-'));
   const devices = await DeviceRegistry.open(join(directory, 'devices.json'));
   for (const id of [VICTIM, ATTACKER, HONEST]) secrets.set(id, await devices.provision(id));
-  broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', logger, accounts: [{ ...ingestLogin, role: 'ingest' }], devices });
   bus = new InProcessBus();
   await bus.consume(BUS_TOPICS.telemetry, { groupId: 'abuse', fromBeginning: true }, async (batch) => {
     for (const { value } of batch) {
@@ -62,24 +70,26 @@ beforeAll(async () => {
   await bus.consume(BUS_TOPICS.deadLetter, { groupId: 'abuse', fromBeginning: true }, async (batch) => {
     deadLetters.push(...batch.map((record) => record.value));
   });
+  const ingestOptions = { bus, logger, metrics: createIngestMetrics(registry), batch: { maxMessages: 50, maxDelayMs: 5 } };
+  const accounts = [{ ...ingestLogin, role: 'ingest' as const }];
+  if (path === 'handed-over') {
+    const handedOver = createBrokerIngest(ingestOptions);
+    ingest = handedOver;
+    broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', logger, accounts, devices, handOver: (topic, payload) => handedOver.accept(topic, payload) });
+    return;
+  }
+  broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', logger, accounts, devices });
   ingestClientId = `ioc-ingest-${randomBytes(12).toString('base64url')}`;
-  ingest = await createIngest({
-    mqttUrl: broker.url,
-    mqttOptions: { ...ingestLogin, clientId: ingestClientId },
-    bus,
-    logger,
-    metrics: createIngestMetrics(registry),
-    batch: { maxMessages: 50, maxDelayMs: 5 },
-  });
-});
+  ingest = await createIngest({ ...ingestOptions, mqttUrl: broker.url, mqttOptions: { ...ingestLogin, clientId: ingestClientId } });
+}
 
-afterAll(async () => {
-  for (const client of clients) await client.endAsync(true);
+async function stopStack(): Promise<void> {
+  for (const client of clients.splice(0)) await client.endAsync(true);
   await ingest?.close();
   await bus?.close();
   await broker?.close();
   await rm(directory, { recursive: true, force: true });
-});
+}
 
 const waitLong = { timeout: 10_000, interval: 10 };
 
@@ -116,7 +126,10 @@ async function honestTrafficStillFlows(): Promise<void> {
   expect(ingest.ready()).toBe(true);
 }
 
-describe('abuse of the embedded default: each attempt refused or dead-lettered with its reason', () => {
+describe.each<IngestPath>(['subscribed', 'handed-over'])('abuse of the embedded broker, ingest %s: each attempt refused or dead-lettered with its reason', (path) => {
+  beforeAll(() => startStack(path));
+  afterAll(stopStack);
+
   test('a device cannot publish as another: the broker closes its connection and nothing reaches the bus', async () => {
     const attacker = await login(ATTACKER);
     const gone = closed(attacker);
@@ -216,7 +229,7 @@ describe('abuse of the embedded default: each attempt refused or dead-lettered w
     await honestTrafficStillFlows();
   });
 
-  test("no device can take ingest's session: its client id is refused to any other account", async () => {
+  test.runIf(path === 'subscribed')("no device can take ingest's session: its client id is refused to any other account", async () => {
     await expect(login(ATTACKER, { clientId: ingestClientId, clean: false })).rejects.toThrow(/Identifier rejected/i);
     await honestTrafficStillFlows();
   });
