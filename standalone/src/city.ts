@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { DashboardConfigSchema, createDashboard, type Dashboard } from '../../dashboard/src/index.js';
-import { INGEST_BATCH_DEFAULTS, createBrokerIngest, createIngest, createIngestMetrics, type BrokerIngest, type Ingest } from '../../ingest/src/index.js';
+import { INGEST_BATCH_DEFAULTS, createBrokerIngest, createIngest, createIngestMetrics, loadIngestConfig, type BrokerIngest, type Ingest } from '../../ingest/src/index.js';
 import { BusConfigSchema, createBus, createBusMetrics, type Bus } from '../../platform/src/index.js';
 import { loadConfig } from '../../platform/src/index.js';
 import { createLogger } from '../../platform/src/index.js';
@@ -94,6 +94,8 @@ export async function startCity(given: NodeJS.ProcessEnv, logLevel: string): Pro
     const ingestOptions = {
       // The simulated clock runs ahead of the wall clock (SIM_SPEED): its readings are not from the future.
       deviceClock: () => simulation?.stats().simulatedTime ?? 0,
+      // INGEST_MAX_PAYLOAD_BYTES, INGEST_MAX_READING_AHEAD_MS and INGEST_MAX_READING_AGE_MS, as for ingest on its own.
+      bounds: loadIngestConfig(given).bounds,
       bus,
       logger: partLogger('ingest'),
       metrics: createIngestMetrics(registry),
