@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { BUS_TOPICS, deviceTopic, type Alert, type DeadLetter, type Reading } from '../../contracts/src/index.js';
-import { DeviceRegistry, createBrokerIngest, createIngest, createIngestMetrics, startEmbeddedBroker, type EmbeddedBroker, type Ingest } from '../../ingest/src/index.js';
+import { DeviceRegistry, createBrokerIngest, createBrokerMetrics, createIngest, createIngestMetrics, startEmbeddedBroker, type EmbeddedBroker, type Ingest } from '../../ingest/src/index.js';
 import { InProcessBus } from '../../platform/src/index.js';
 import { RuleEngine, defaultRuleSet } from '../../rule-core/src/index.js';
 
@@ -72,13 +72,14 @@ async function startStack(path: IngestPath): Promise<void> {
   });
   const ingestOptions = { bus, logger, metrics: createIngestMetrics(registry), batch: { maxMessages: 50, maxDelayMs: 5 } };
   const accounts = [{ ...ingestLogin, role: 'ingest' as const }];
+  const metrics = createBrokerMetrics(registry);
   if (path === 'handed-over') {
     const handedOver = createBrokerIngest(ingestOptions);
     ingest = handedOver;
-    broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', logger, accounts, devices, handOver: (topic, payload) => handedOver.accept(topic, payload) });
+    broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', logger, accounts, devices, metrics, handOver: (topic, payload) => handedOver.accept(topic, payload) });
     return;
   }
-  broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', logger, accounts, devices });
+  broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', logger, accounts, devices, metrics });
   ingestClientId = `ioc-ingest-${randomBytes(12).toString('base64url')}`;
   ingest = await createIngest({ ...ingestOptions, mqttUrl: broker.url, mqttOptions: { ...ingestLogin, clientId: ingestClientId } });
 }
@@ -111,10 +112,13 @@ function deadLettersWith(code: string): DeadLetter[] {
   return deadLetters.filter((letter) => letter.code === code);
 }
 
-async function invalidCount(code: string): Promise<number> {
-  const metric = (await registry.getSingleMetric('ioc_ingest_invalid_messages_total')?.get())?.values.find((value) => value.labels.code === code);
-  return metric?.value ?? 0;
+async function counted(metric: string, label: string, value: string): Promise<number> {
+  const found = (await registry.getSingleMetric(metric)?.get())?.values.find((sample) => sample.labels[label] === value);
+  return found?.value ?? 0;
 }
+
+const invalidCount = (code: string) => counted('ioc_ingest_invalid_messages_total', 'code', code);
+const brokerRefusals = (reason: string) => counted('ioc_mqtt_broker_refusals_total', 'reason', reason);
 
 /** An honest device's reading, published after the attempt, reaches the bus: the process is alive and unaffected. */
 async function honestTrafficStillFlows(): Promise<void> {
@@ -137,6 +141,7 @@ describe.each<IngestPath>(['subscribed', 'handed-over'])('abuse of the embedded 
     await gone;
 
     expect(logLines.some((line) => line.username === ATTACKER && line.topic === LAMP_TOPIC(VICTIM) && String(line.msg).startsWith('MQTT publish refused'))).toBe(true);
+    expect(await brokerRefusals('publish-topic')).toBe(1);
     await honestTrafficStillFlows();
     expect(readings.some((reading) => reading.deviceId === VICTIM)).toBe(false);
   });
@@ -153,6 +158,7 @@ describe.each<IngestPath>(['subscribed', 'handed-over'])('abuse of the embedded 
     const attacker = await login(ATTACKER);
     await expect(attacker.subscribeAsync('#', { qos: 1 })).rejects.toThrow(/Subscribe error/);
     await expect(attacker.subscribeAsync(LAMP_TOPIC(ATTACKER), { qos: 1 })).rejects.toThrow(/Subscribe error/);
+    expect(await brokerRefusals('subscribe')).toBe(2);
   });
 
   test('time bombs: readings stamped 9e15 or 8.64e15 are dead letters naming `ts`', async () => {
@@ -226,11 +232,13 @@ describe.each<IngestPath>(['subscribed', 'handed-over'])('abuse of the embedded 
     socket.write(Buffer.from([0x10, 0xff, 0xff, 0xff, 0x7f]));
     await ended;
     expect(logLines.some((line) => String(line.msg).startsWith('MQTT packet too large') && (line.declaredAtLeast as number) > 128 * 1024)).toBe(true);
+    expect(await brokerRefusals('packet-size')).toBe(2);
     await honestTrafficStillFlows();
   });
 
   test.runIf(path === 'subscribed')("no device can take ingest's session: its client id is refused to any other account", async () => {
     await expect(login(ATTACKER, { clientId: ingestClientId, clean: false })).rejects.toThrow(/Identifier rejected/i);
+    expect(await brokerRefusals('client-id')).toBe(1);
     await honestTrafficStillFlows();
   });
 

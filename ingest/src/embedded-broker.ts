@@ -5,6 +5,7 @@ import { MQTT_TOPIC_PREFIX } from '../../contracts/src/index.js';
 import { platformError } from '../../platform/src/index.js';
 import type { Logger } from '../../platform/src/index.js';
 import type { DeviceLogins } from './device-registry.js';
+import type { BrokerMetrics } from './metrics.js';
 import { packetSizeGuard } from './packet-size-guard.js';
 
 /**
@@ -39,6 +40,8 @@ export interface EmbeddedBrokerOptions {
    * header declares it, logged in or not. Default 128 KiB, twice ingest's default payload limit.
    */
   maxPacketBytes?: number;
+  /** Counts what the broker refuses, by reason (createBrokerMetrics). */
+  metrics?: BrokerMetrics;
   /**
    * Takes each message a device or gateway publishes before the broker answers it: the QoS 1
    * PUBACK goes out only once the promise resolved (createBrokerIngest: once the bus holds it). A
@@ -78,6 +81,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   const { logger } = options;
   const host = options.host ?? '0.0.0.0';
   const maxPacketBytes = options.maxPacketBytes ?? EMBEDDED_BROKER_MAX_PACKET_BYTES;
+  const refusals = options.metrics?.refusals;
   if (options.accounts.length === 0 && !options.devices) {
     throw platformError('IOC_CONFIG_INVALID', ['the embedded MQTT broker needs at least one account (MQTT_DEVICE_USERNAME and MQTT_DEVICE_PASSWORD)']);
   }
@@ -97,6 +101,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     connectTimeout: CONNECT_TIMEOUT_MS,
     authenticate(client, username, password, done) {
       const refuse = (returnCode: number, why: string) => {
+        refusals?.inc({ reason: returnCode === IDENTIFIER_REJECTED ? 'client-id' : 'login' });
         logger.warn({ clientId: client.id, username }, `MQTT login refused: ${why}`);
         done(Object.assign(new Error(why), { returnCode }) as AuthenticateError, false);
       };
@@ -120,6 +125,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       const login = client ? logins.get(client) : undefined;
       const why = login ? publishRefusal(login.username, login.role, packet.topic) : 'no login';
       if (why) {
+        refusals?.inc({ reason: 'publish-topic' });
         logger.warn({ clientId: client?.id, username: login?.username, topic: packet.topic }, `MQTT publish refused: ${why}; the connection is closed`);
         done(new Error(why));
         return;
@@ -136,6 +142,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
         done(null, subscription);
         return;
       }
+      refusals?.inc({ reason: 'subscribe' });
       logger.warn({ clientId: client.id, topic: subscription.topic }, 'MQTT subscription refused: device accounts may only publish');
       done(null, null);
     },
@@ -153,6 +160,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     socket.once('close', () => sockets.delete(socket));
     // Listening before aedes does: an oversized packet is refused on the chunk that declares it.
     const guard = packetSizeGuard(maxPacketBytes, (declaredAtLeast) => {
+      refusals?.inc({ reason: 'packet-size' });
       logger.warn({ remoteAddress: socket.remoteAddress, declaredAtLeast, maxPacketBytes }, 'MQTT packet too large or malformed; the connection is closed');
       socket.destroy();
     });

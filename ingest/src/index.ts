@@ -9,6 +9,6 @@ export {
   type EmbeddedBrokerOptions,
 } from './embedded-broker.js';
 export { DeviceRegistry, type DeviceCredential, type DeviceLogins } from './device-registry.js';
-export { createIngestMetrics, type IngestMetrics } from './metrics.js';
+export { createBrokerMetrics, createIngestMetrics, type BrokerMetrics, type IngestMetrics } from './metrics.js';
 export { INGEST_BATCH_DEFAULTS, loadIngestConfig, type IngestConfig } from './config.js';
 export { DEAD_LETTER_EXCERPT_BYTES, READING_BOUNDS_DEFAULTS, normalizeMessage, type NormalizedMessage, type ReadingBounds } from './normalize.js';

@@ -51,3 +51,17 @@ export function createIngestMetrics(registry: Registry) {
 }
 
 export type IngestMetrics = ReturnType<typeof createIngestMetrics>;
+
+/** What the embedded broker exposes on /metrics: what it refused, by reason. */
+export function createBrokerMetrics(registry: Registry) {
+  return {
+    refusals: new Counter({
+      name: 'ioc_mqtt_broker_refusals_total',
+      help: 'What the embedded MQTT broker refused, by reason: login, client-id (another account\'s), publish-topic (outside the account\'s own), subscribe, packet-size.',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type BrokerMetrics = ReturnType<typeof createBrokerMetrics>;

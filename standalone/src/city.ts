@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { DashboardConfigSchema, createDashboard, type Dashboard } from '../../dashboard/src/index.js';
-import { INGEST_BATCH_DEFAULTS, createBrokerIngest, createIngest, createIngestMetrics, loadIngestConfig, type BrokerIngest, type Ingest } from '../../ingest/src/index.js';
+import { INGEST_BATCH_DEFAULTS, createBrokerIngest, createBrokerMetrics, createIngest, createIngestMetrics, loadIngestConfig, type BrokerIngest, type Ingest } from '../../ingest/src/index.js';
 import { BusConfigSchema, createBus, createBusMetrics, type Bus } from '../../platform/src/index.js';
 import { loadConfig } from '../../platform/src/index.js';
 import { createLogger } from '../../platform/src/index.js';
@@ -67,7 +67,7 @@ export async function startCity(given: NodeJS.ProcessEnv, logLevel: string): Pro
     let startIngest!: (ingest: BrokerIngest) => void;
     const brokerIngest = new Promise<BrokerIngest>((resolve) => (startIngest = resolve));
     const handOver = (topic: string, payload: Buffer) => brokerIngest.then((ingest) => ingest.accept(topic, payload));
-    const mqtt = await openMqttAccess(config, config.devices.password ?? kept.secrets.devicePassword, partLogger('broker'), handOver);
+    const mqtt = await openMqttAccess(config, config.devices.password ?? kept.secrets.devicePassword, partLogger('broker'), handOver, createBrokerMetrics(registry));
     closers.push(() => mqtt.close());
 
     const bus = await createBus(busConfig, partLogger('bus'), { metrics: createBusMetrics(registry), dataDirectory: layout.bus });

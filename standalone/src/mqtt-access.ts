@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { DeviceRegistry, startEmbeddedBroker } from '../../ingest/src/index.js';
+import { DeviceRegistry, startEmbeddedBroker, type BrokerMetrics } from '../../ingest/src/index.js';
 import type { Logger } from '../../platform/src/index.js';
 import type { StandaloneConfig } from './config.js';
 
@@ -27,6 +27,8 @@ export async function openMqttAccess(
   logger: Logger,
   /** The embedded broker hands every device message over before it answers the device (EmbeddedBrokerOptions.handOver). */
   handOver: (topic: string, payload: Buffer) => Promise<void>,
+  /** What the embedded broker refused, by reason, on /metrics. */
+  metrics?: BrokerMetrics,
 ): Promise<MqttAccess> {
   if (config.mqtt.url) {
     const login = { username: config.mqtt.username, password: config.mqtt.password };
@@ -44,6 +46,7 @@ export async function openMqttAccess(
     ],
     devices: await DeviceRegistry.open(join(config.dataDir, 'devices.json')),
     handOver,
+    metrics,
   });
   return { url: broker.url, embedded: true, ingest, devices, close: () => broker.close() };
 }
