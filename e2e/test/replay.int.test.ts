@@ -52,7 +52,7 @@ async function replay(...args: string[]): Promise<{ code: number; stdout: string
 /** What ingest makes of the messages that arrived for `deviceIds`, in arrival order, with the topics they came on. */
 function arrivedFor(deviceIds: ReadonlySet<string>): Array<{ topic: string; reading: Reading }> {
   return received.flatMap(({ topic, payload }) => {
-    const result = normalizeMessage(topic, payload, 0);
+    const result = normalizeMessage(topic, payload, Date.now());
     if (!result.ok) throw new Error(`${topic}: ${result.deadLetter.reason}`);
     if (result.kind !== 'reading' || !deviceIds.has(result.reading.deviceId)) return [];
     return [{ topic, reading: result.reading }];
