@@ -1,6 +1,7 @@
 /**
- * `npm run fuzz -- [--duration 600] [--rate 1700]`: hostile and malformed MQTT traffic against the
- * embedded broker, ingest and the in-process bus in this process, beside one honest device whose
+ * `npm run fuzz -- [--duration 600] [--rate 1700] [--ingest handed-over|subscribed]`: hostile and
+ * malformed MQTT traffic against the embedded broker, ingest (handed each message by the broker, as
+ * `npm start` runs it, or subscribed to it, as the real stack runs it) and the on-disk bus in this process, beside one honest device whose
  * every acknowledged reading must reach ioc.telemetry. Prints what was tried, refused (connection
  * closed by the broker), dead-lettered, crashed and lost, and the RSS before and after, as JSON.
  * Not part of `npm test`: it runs for minutes (issue 9; results in RELIABILITY.md).
@@ -15,10 +16,13 @@ import { connectAsync, type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { BUS_TOPICS, deviceTopic } from '../contracts/src/index.js';
-import { DeviceRegistry, createIngest, createIngestMetrics, startEmbeddedBroker } from '../ingest/src/index.js';
+import { DeviceRegistry, createBrokerIngest, createIngest, createIngestMetrics, startEmbeddedBroker, type EmbeddedBroker, type Ingest } from '../ingest/src/index.js';
 import { InProcessBus } from '../platform/src/index.js';
 
-const { values: args } = parseArgs({ options: { duration: { type: 'string', default: '600' }, rate: { type: 'string', default: '1700' } } });
+const { values: args } = parseArgs({
+  options: { duration: { type: 'string', default: '600' }, rate: { type: 'string', default: '1700' }, ingest: { type: 'string', default: 'handed-over' } },
+});
+if (args.ingest !== 'handed-over' && args.ingest !== 'subscribed') throw new Error('--ingest is handed-over or subscribed');
 const DURATION_MS = Number(args.duration) * 1000;
 const RATE = Number(args.rate);
 const SITE = 'fuzz-site';
@@ -38,7 +42,6 @@ const secrets = new Map<string, string>();
 for (const id of [HONEST, ...ATTACKERS]) secrets.set(id, await devices.provision(id));
 const logger = pino({ level: 'silent' });
 const ingestLogin = { username: 'ingest', password: randomBytes(18).toString('base64url') };
-const broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', logger, accounts: [{ ...ingestLogin, role: 'ingest' }], devices });
 // On disk, as `npm start` keeps it (IOC_DATA_DIR/bus).
 const bus = new InProcessBus({ directory: join(directory, 'bus') });
 const honestSeqs = new Set<number>();
@@ -48,15 +51,19 @@ await bus.consume(BUS_TOPICS.telemetry, { groupId: 'fuzz', fromBeginning: true }
 await bus.consume(BUS_TOPICS.deadLetter, { groupId: 'fuzz', fromBeginning: true }, async (batch) => {
   counts.deadLetters += batch.length;
 });
+const ingestOptions = { bus, logger, metrics: createIngestMetrics(new Registry()), batch: { maxMessages: 2000, maxDelayMs: 10 } };
+const accounts = [{ ...ingestLogin, role: 'ingest' as const }];
 const ingestClientId = `ioc-ingest-${randomBytes(12).toString('base64url')}`;
-const ingest = await createIngest({
-  mqttUrl: broker.url,
-  mqttOptions: { ...ingestLogin, clientId: ingestClientId },
-  bus,
-  logger,
-  metrics: createIngestMetrics(new Registry()),
-  batch: { maxMessages: 2000, maxDelayMs: 10 },
-});
+let ingest: Ingest;
+let broker: EmbeddedBroker;
+if (args.ingest === 'handed-over') {
+  const handedOver = createBrokerIngest(ingestOptions);
+  ingest = handedOver;
+  broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', logger, accounts, devices, handOver: (topic, payload) => handedOver.accept(topic, payload) });
+} else {
+  broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', logger, accounts, devices });
+  ingest = await createIngest({ ...ingestOptions, mqttUrl: broker.url, mqttOptions: { ...ingestLogin, clientId: ingestClientId } });
+}
 
 const lamp = (deviceId: string, change: Record<string, unknown> = {}) =>
   JSON.stringify({ deviceId, kind: 'lamp', ward: 'Phường Ba Đình', ts: Date.now(), seq: 1, powerState: 'on', values: { power: 118 }, faults: [], ...change });
@@ -161,5 +168,5 @@ await bus.close();
 await broker.close();
 await rm(directory, { recursive: true, force: true });
 const lost = counts.honestAcknowledged - counts.honestStored;
-process.stdout.write(`${JSON.stringify({ durationSeconds: DURATION_MS / 1000, ...counts, lost, rssBeforeMb: rssBefore, rssPeakMb: rssPeak, rssAfterMb: rssAfter, rssByTenthMb: rssByTenth, ingestReadyAtEnd }, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify({ ingest: args.ingest, durationSeconds: DURATION_MS / 1000, ...counts, lost, rssBeforeMb: rssBefore, rssPeakMb: rssPeak, rssAfterMb: rssAfter, rssByTenthMb: rssByTenth, ingestReadyAtEnd }, null, 2)}\n`);
 process.exit(counts.crashes === 0 && lost === 0 && ingestReadyAtEnd ? 0 : 1);
