@@ -154,7 +154,8 @@ describe('the real stack with ingest, the processor and the dashboard killed in 
     let stored = await readingKeysInStore(services.influx, STATIONS);
     for (let waited = 0; waited < 120_000 && [...acknowledgedReadings].some((key) => !stored.has(key)); waited += 1_000) {
       await sleep(1_000);
-      stored = await readingKeysInStore(services.influx, STATIONS);
+      // The store shared by the test services may be restarting; ask again on the next round.
+      stored = await readingKeysInStore(services.influx, STATIONS).catch(() => stored);
     }
     figures.readingsMissing = [...acknowledgedReadings].filter((key) => !stored.has(key));
     figures.readingsAcknowledged = acknowledgedReadings.size;
