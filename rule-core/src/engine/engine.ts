@@ -228,6 +228,14 @@ export class RuleEngine {
    * created for the key takes its alert over, so a breach that persists does not open a second one.
    */
   private readonly known = new Map<string, Alert>();
+  /**
+   * For keys no tracker held when their alert's resolution by the system came off the bus: the
+   * device time it was resolved at. After a crash the processor evaluates again the readings it
+   * had not committed, from a checkpoint older than them; those up to this time already had their
+   * alert, so they open none (else a high reading of an episode already closed opened it again,
+   * under a new id).
+   */
+  private readonly resolvedUntil = new Map<string, number>();
   /** Rule sets taken out of force and not put back, by id. */
   private readonly removals = new Map<string, RuleSetRemoval>();
   /** Every `Reading.derived` name seen, to find a device's derived readings by id. */
@@ -443,6 +451,9 @@ export class RuleEngine {
     // Alerts of one key follow one another; a late snapshot of an earlier one changes nothing.
     if (previous !== undefined && previous.id !== snapshot.id && previous.openedAt > snapshot.openedAt) return;
     const latest = previous !== undefined && previous.id === snapshot.id ? mergeAlert(previous, snapshot) : snapshot;
+    if (latest.state === 'resolved' && latest.resolvedBy === 'system' && latest.resolvedAt !== undefined && !this.tracks(snapshot)) {
+      this.resolvedUntil.set(snapshot.key, Math.max(latest.resolvedAt, this.resolvedUntil.get(snapshot.key) ?? -Infinity));
+    }
     if (latest.state === 'resolved') this.known.delete(snapshot.key);
     else if (!this.tracks(snapshot)) this.known.set(snapshot.key, latest);
   }
@@ -753,6 +764,7 @@ export class RuleEngine {
     const alert = tracker.alert;
     if (alert === null) {
       if (ts - tracker.breachSince < forMs) return null;
+      if (ts <= (this.resolvedUntil.get(tracker.key) ?? -Infinity)) return null;
       return this.openAlert(tracker, criticalHeld ? CRITICAL : WARNING, value, ts, seq);
     }
     if (alert.severity === 'warning') return criticalHeld ? this.change(tracker, CRITICAL, 'escalated', value, ts) : null;
