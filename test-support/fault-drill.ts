@@ -56,9 +56,19 @@ export function seededRandom(seed: number): () => number {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Which 2.5 s stretch of a drill station's readings a time falls in; odd stretches are high. */
+function drillStretch(stationIndex: number, ts: number): number {
+  return Math.floor((ts + stationIndex * 700) / 2500);
+}
+
 /** PM2.5 of a drill station: 2.5 s high (200), 2.5 s low (20), shifted per station, in wall-clock time. */
 export function drillPm25(stationIndex: number, now: number): number {
-  return Math.floor((now + stationIndex * 700) / 2500) % 2 === 1 ? 200 : 20;
+  return drillStretch(stationIndex, now) % 2 === 1 ? 200 : 20;
+}
+
+/** The high stretch (the episode) an alert of a drill station was opened in. */
+export function drillEpisode(stations: readonly string[], alert: Alert): string {
+  return `${alert.key}@${drillStretch(stations.indexOf(alert.deviceId), alert.openedAt)}`;
 }
 
 export interface DeviceLoadOptions {
@@ -338,24 +348,26 @@ export async function storedDrillAlerts(storeDirectory: string): Promise<Alert[]
 }
 
 /**
- * What must hold of the drill's alerts in the history: each alert opened once, at most one
- * unresolved per key at any moment (no episode raised twice), and every acknowledgement that
- * was answered is there and not undone. Returns the problems found, empty when none.
+ * What must hold of the drill's alerts in the history: each alert opened once, one alert per
+ * episode (a high stretch of a station: `episodeOf`), and every acknowledgement that was answered
+ * is there and not undone. Returns the problems found, empty when none. Episodes, not times, tell
+ * duplicates: an alert acknowledged after its readings went low is resolved at the
+ * acknowledgement's wall-clock time, which may be after the next episode opened.
  */
-export function alertProblems(alerts: ReadonlyArray<Alert & { lifecycle: Array<{ change: string; by?: string }> }>, acknowledged: ReadonlySet<string>): string[] {
+export function alertProblems(
+  alerts: ReadonlyArray<Alert & { lifecycle: Array<{ change: string; by?: string }> }>,
+  acknowledged: ReadonlySet<string>,
+  episodeOf: (alert: Alert) => string,
+): string[] {
   const problems: string[] = [];
-  const byKey = new Map<string, Alert[]>();
+  const byEpisode = new Map<string, string>();
   for (const alert of alerts) {
     const opened = alert.lifecycle.filter((entry) => entry.change === 'opened').length;
     if (opened !== 1) problems.push(`${alert.id} has ${opened} opened entries`);
-    byKey.set(alert.key, [...(byKey.get(alert.key) ?? []), alert]);
-  }
-  for (const [key, list] of byKey) {
-    const sorted = [...list].sort((a, b) => a.openedAt - b.openedAt);
-    for (let i = 1; i < sorted.length; i++) {
-      const before = sorted[i - 1];
-      if (before.resolvedAt === undefined || before.resolvedAt > sorted[i].openedAt) problems.push(`${key}: ${sorted[i].id} opened while ${before.id} was unresolved`);
-    }
+    const episode = episodeOf(alert);
+    const first = byEpisode.get(episode);
+    if (first !== undefined) problems.push(`${episode}: ${alert.id} opened for the episode of ${first}`);
+    else byEpisode.set(episode, alert.id);
   }
   const byId = new Map(alerts.map((alert) => [alert.id, alert]));
   for (const id of acknowledged) {

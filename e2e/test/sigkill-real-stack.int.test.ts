@@ -5,6 +5,7 @@ import {
   DashboardClient,
   DRILL_RULE_SET,
   alertProblems,
+  drillEpisode,
   drillRuleSet,
   openLiveClient,
   readingKeysInStore,
@@ -163,7 +164,7 @@ describe('the real stack with ingest, the processor and the dashboard killed in 
 
     const history = await operator.drillAlerts();
     figures.alertsInHistory = history.length;
-    figures.alertProblems = alertProblems(history, acknowledgedAlerts);
+    figures.alertProblems = alertProblems(history, acknowledgedAlerts, (alert) => drillEpisode(STATIONS, alert));
     figures.acknowledgementsAnswered = acknowledgedAlerts.size;
     figures.acknowledgementsFound = [...acknowledgedAlerts].filter((id) => history.some((alert) => alert.id === id && alert.state !== 'open')).length;
 

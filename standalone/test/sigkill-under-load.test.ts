@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   DashboardClient,
   alertProblems,
+  drillEpisode,
   drillRuleSet,
   openLiveClient,
   seededRandom,
@@ -200,7 +201,7 @@ describe('npm start killed with SIGKILL under load, again and again', () => {
     await sleep(2_000);
     const history = await operator.drillAlerts();
     figures.alertsInHistory = history.length;
-    figures.alertProblems = alertProblems(history, acknowledgedAlerts);
+    figures.alertProblems = alertProblems(history, acknowledgedAlerts, (alert) => drillEpisode(STATIONS, alert));
     figures.acknowledgementsFound = [...acknowledgedAlerts].filter((id) => history.some((alert) => alert.id === id && alert.state !== 'open')).length;
     live?.close();
     expect(await city.stop()).toBe(0);
