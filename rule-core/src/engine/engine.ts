@@ -745,7 +745,10 @@ export class RuleEngine {
     if (level === NONE) {
       tracker.breaching = false;
       tracker.critical = false;
-      return tracker.alert === null ? null : this.resolve(tracker, value, ts);
+      // A reading from before the alert opened does not end it: after a crash the processor
+      // evaluates its uncommitted readings again, and an alert taken over from the bus may be
+      // newer than the first of them.
+      return tracker.alert === null || ts < tracker.alert.openedAt ? null : this.resolve(tracker, value, ts);
     }
     // A device clock set back restarts the duration rather than stretching it.
     if (!tracker.breaching || ts < tracker.breachSince) {

@@ -31,4 +31,17 @@ describe('an engine restarted after an alert was resolved on the bus', () => {
     expect(next[0]).toMatchObject({ lastChange: 'opened', openedAt: readingAt(14, {}).ts });
     expect(next[0].id).not.toBe(onTheBus[0].id);
   });
+
+  it('does not end an alert taken over from the bus with an uncommitted reading from before it opened', () => {
+    const before = new RuleEngine(ruleSet([PM25_RULE]));
+    const readings = [readingAt(0, { pm25: 40 }), ...[1, 2, 3, 4, 5, 6].map((minute) => readingAt(minute, { pm25: 200 }))];
+    const [opened] = readings.flatMap((reading) => before.onReading(reading));
+    expect(opened).toMatchObject({ lastChange: 'opened', openedAt: readingAt(6, {}).ts });
+
+    // Killed with nothing committed: all seven readings come again, the alert is on the bus.
+    const restarted = new RuleEngine(ruleSet([PM25_RULE]));
+    restarted.applyAlert(opened);
+    expect(readings.flatMap((reading) => restarted.onReading(reading))).toEqual([]);
+    expect(restarted.openAlerts()).toEqual([opened]);
+  });
 });
