@@ -197,6 +197,27 @@ export class DashboardClient {
   }
 }
 
+/** The drill's people, logged in: an operator and an environment administrator created by the admin, the drill's rule set published at version 1. */
+export async function prepareDrillPeople(baseUrl: string, adminPassword: string): Promise<{ operator: DashboardClient; rules: DashboardClient }> {
+  const admin = new DashboardClient(baseUrl);
+  await admin.login('admin', adminPassword);
+  const accounts = [
+    { username: 'op.drill', password: 'mật khẩu trực ban 2026', role: 'operator' },
+    { username: 'env.drill', password: 'mật khẩu môi trường 2026', role: 'environment-admin' },
+  ];
+  for (const account of accounts) {
+    const created = await admin.call('/api/users', { method: 'POST', body: account });
+    if (created.status !== 201) throw new Error(`creating ${account.username} answered ${created.status}: ${JSON.stringify(created.body)}`);
+  }
+  const operator = new DashboardClient(baseUrl);
+  await operator.login(accounts[0].username, accounts[0].password);
+  const rules = new DashboardClient(baseUrl);
+  await rules.login(accounts[1].username, accounts[1].password);
+  const published = await rules.call(`/api/rule-sets/${DRILL_RULE_SET}`, { method: 'PUT', body: { ruleSet: drillRuleSet(1, 150), comment: 'drill starts' } });
+  if (published.status !== 200) throw new Error(`publishing the drill's rule set answered ${published.status}: ${JSON.stringify(published.body)}`);
+  return { operator, rules };
+}
+
 export interface OperatorLoad {
   /** Ids of alerts whose acknowledgement was answered 200. */
   acknowledged: Set<string>;

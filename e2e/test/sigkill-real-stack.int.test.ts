@@ -2,11 +2,10 @@ import { writeFile } from 'node:fs/promises';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../../test-support/postgres.js';
 import {
-  DashboardClient,
+  prepareDrillPeople,
   DRILL_RULE_SET,
   alertProblems,
   drillEpisode,
-  drillRuleSet,
   openLiveClient,
   readingKeysInStore,
   seededRandom,
@@ -71,18 +70,7 @@ describe('the real stack with ingest, the processor and the dashboard killed in 
     await start('ingest');
 
     const baseUrl = `http://127.0.0.1:${ports.dashboard}`;
-    const admin = new DashboardClient(baseUrl);
-    await admin.login('admin', ADMIN_PASSWORD);
-    const accounts = [
-      { username: 'op.drill', password: 'mật khẩu trực ban 2026', role: 'operator' },
-      { username: 'env.drill', password: 'mật khẩu môi trường 2026', role: 'environment-admin' },
-    ];
-    for (const account of accounts) expect((await admin.call('/api/users', { method: 'POST', body: account })).status).toBe(201);
-    const operator = new DashboardClient(baseUrl);
-    await operator.login(accounts[0].username, accounts[0].password);
-    const rules = new DashboardClient(baseUrl);
-    await rules.login(accounts[1].username, accounts[1].password);
-    expect((await rules.call(`/api/rule-sets/${DRILL_RULE_SET}`, { method: 'PUT', body: { ruleSet: drillRuleSet(1, 150), comment: 'drill starts' } })).status).toBe(200);
+    const { operator, rules } = await prepareDrillPeople(baseUrl, ADMIN_PASSWORD);
     live = openLiveClient(baseUrl, operator.token);
     await live.snapshot;
 

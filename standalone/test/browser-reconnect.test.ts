@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../test-support/chromium.js';
-import { freePort, startCityProcess, type CityProcess } from './support/city-process.js';
+import { cityEnvironment, startCityProcess, type CityProcess } from './support/city-process.js';
 import { publishAirReadings, type AirStation } from './support/devices.js';
 
 /**
@@ -27,14 +27,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'ioc-reconnect-'));
-  environment = {
-    IOC_DATA_DIR: dataDir,
-    PORT: String(await freePort()),
-    HOST: '127.0.0.1',
-    MQTT_PORT: String(await freePort()),
-    MQTT_HOST: '127.0.0.1',
-    SIMULATE: 'false',
-  };
+  environment = await cityEnvironment(dataDir);
   browser = await launchChromium();
 });
 

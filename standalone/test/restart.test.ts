@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReadingSchema, type Reading } from '../../contracts/src/index.js';
-import { freePort, startCityProcess, type CityProcess } from './support/city-process.js';
+import { cityEnvironment, startCityProcess, type CityProcess } from './support/city-process.js';
 import { publishAirReadings } from './support/devices.js';
 
 /**
@@ -20,14 +20,7 @@ let running: CityProcess | undefined;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'ioc-restart-'));
-  environment = {
-    IOC_DATA_DIR: dataDir,
-    PORT: String(await freePort()),
-    HOST: '127.0.0.1',
-    MQTT_PORT: String(await freePort()),
-    MQTT_HOST: '127.0.0.1',
-    SIMULATE: 'false',
-  };
+  environment = await cityEnvironment(dataDir);
 });
 
 afterAll(async () => {

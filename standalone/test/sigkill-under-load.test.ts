@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  DashboardClient,
+  prepareDrillPeople,
   alertProblems,
   drillEpisode,
-  drillRuleSet,
   openLiveClient,
   seededRandom,
   sleep,
@@ -17,7 +16,7 @@ import {
   DRILL_RULE_SET,
   type LiveClient,
 } from '../../test-support/fault-drill.js';
-import { freePort, startCityProcess, type CityProcess } from './support/city-process.js';
+import { cityEnvironment, startCityProcess, type CityProcess } from './support/city-process.js';
 
 /**
  * `npm start` killed with SIGKILL at random moments under load, ten times in a row, restarted each
@@ -76,12 +75,7 @@ describe('npm start killed with SIGKILL under load, again and again', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'ioc-sigkill-'));
     const store = join(dataDir, 'store');
     const environment = {
-      IOC_DATA_DIR: dataDir,
-      PORT: String(await freePort()),
-      HOST: '127.0.0.1',
-      MQTT_PORT: String(await freePort()),
-      MQTT_HOST: '127.0.0.1',
-      SIMULATE: 'false',
+      ...(await cityEnvironment(dataDir)),
       MQTT_DEVICE_PASSWORD: DEVICE_PASSWORD,
     };
     const random = seededRandom(SEED);
@@ -111,18 +105,7 @@ describe('npm start killed with SIGKILL under load, again and again', () => {
     // First start: the generated admin creates an operator and an environment administrator.
     city = await startCityProcess(environment);
     const baseUrl = city.banner.dashboardUrl;
-    const admin = new DashboardClient(baseUrl);
-    await admin.login('admin', city.banner.adminPassword!);
-    const accounts = [
-      { username: 'op.drill', password: 'mật khẩu trực ban 2026', role: 'operator' },
-      { username: 'env.drill', password: 'mật khẩu môi trường 2026', role: 'environment-admin' },
-    ];
-    for (const account of accounts) expect((await admin.call('/api/users', { method: 'POST', body: account })).status).toBe(201);
-    const operator = new DashboardClient(baseUrl);
-    await operator.login(accounts[0].username, accounts[0].password);
-    const rules = new DashboardClient(baseUrl);
-    await rules.login(accounts[1].username, accounts[1].password);
-    expect((await rules.call(`/api/rule-sets/${DRILL_RULE_SET}`, { method: 'PUT', body: { ruleSet: drillRuleSet(1, 150), comment: 'drill starts' } })).status).toBe(200);
+    const { operator, rules } = await prepareDrillPeople(baseUrl, city.banner.adminPassword!);
 
     const acknowledgedReadings = new Set<string>();
     const acknowledgedAlerts = new Set<string>();

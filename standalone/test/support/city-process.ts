@@ -33,6 +33,18 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** `npm start` on loopback, on free ports and the given data directory, with no simulated city. */
+export async function cityEnvironment(dataDir: string): Promise<Record<string, string>> {
+  return {
+    IOC_DATA_DIR: dataDir,
+    PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+    MQTT_PORT: String(await freePort()),
+    MQTT_HOST: '127.0.0.1',
+    SIMULATE: 'false',
+  };
+}
+
 export function parseBanner(text: string): Banner {
   const dashboardUrl = /Dashboard\s+(\S+)/.exec(text)?.[1];
   const mqttUrl = /publish to (\S+)/.exec(text)?.[1];
